@@ -1,0 +1,1 @@
+"""The Slack surface of Rounds and its process entry points."""

@@ -1,0 +1,55 @@
+"""Settings from the environment (and an optional `.env`), as listed in DESIGN.md "Contracts"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a Rounds process needs to know about its surroundings. Secrets never print."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///rounds.sqlite3", description="SQLAlchemy URL")
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    google_application_credentials: Path | None = None
+    google_delegated_admin: str | None = Field(
+        default=None, description="the Workspace admin the service account impersonates for freebusy"
+    )
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, url: str) -> str:
+        if url.startswith("postgresql://"):
+            # psycopg 3 is the driver we ship; the bare scheme would ask SQLAlchemy for psycopg2.
+            return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        if not url.startswith(("sqlite://", "postgresql+psycopg://")):
+            raise ValueError("DATABASE_URL must start with sqlite:// or postgresql+psycopg://")
+        return url
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, url: str) -> str:
+        return url if url.endswith("/") else url + "/"
+
+    def secret(self, name: str) -> str:
+        """The plain value of a secret setting, or a clear error naming the variable to set."""
+        value = getattr(self, name)
+        if value is None:
+            raise MissingSetting(name.upper())
+        return value.get_secret_value()
+
+
+class MissingSetting(RuntimeError):
+    def __init__(self, variable: str):
+        self.variable = variable
+        super().__init__(f"{variable} is not set (see README, 'Configuration')")

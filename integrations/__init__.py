@@ -1,0 +1,1 @@
+"""Adapters to systems outside Rounds; they fill workflows' types and implement its protocols."""

@@ -1,0 +1,1 @@
+"""The instructional framework: areas, look-fors, forms and the rating scale, versioned."""

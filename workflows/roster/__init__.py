@@ -1,0 +1,1 @@
+"""Schools, staff, classes, teams, bell schedules and calendars: who teaches what, where and when."""

@@ -1,0 +1,320 @@
+"""Roster service: apply an imported snapshot (idempotently, keyed on sourcedId) and link Slack users."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from sqlmodel import Session, SQLModel, col, delete, select
+
+from workflows.roster.models import (
+    BellPeriod,
+    CalendarDay,
+    ClassTeacher,
+    District,
+    Person,
+    School,
+    SchoolClass,
+    StaffRole,
+    Team,
+    TeamMember,
+)
+from workflows.roster.snapshot import Role, RosterSnapshot
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+class SlackDirectory(Protocol):
+    """Finds a Slack user by email. Implemented in bot/ with users.lookupByEmail."""
+
+    def user_id_for_email(self, email: str) -> str | None: ...
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, per kind of record: created / updated / unchanged / deactivated."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    skipped_students: int = 0
+
+    def note(self, kind: str, outcome: str, n: int = 1) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += n
+
+    @property
+    def changed(self) -> bool:
+        return any(c["created"] or c["updated"] or c["deactivated"] for c in self.counts.values())
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    matched: list[Person]
+    unmatched: list[Person]
+
+
+def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary:
+    """Write a snapshot into the roster. Running it twice with the same snapshot changes nothing.
+
+    The caller owns the transaction, so a failure anywhere leaves the database as it was.
+    """
+    summary = ImportSummary(skipped_students=snapshot.skipped_students)
+    districts = _upsert_all(
+        session,
+        District,
+        summary,
+        "districts",
+        ((d.sourced_id, {"name": d.name}) for d in snapshot.districts),
+    )
+    schools = _upsert_all(
+        session,
+        School,
+        summary,
+        "schools",
+        (
+            (
+                s.sourced_id,
+                {
+                    "name": s.name,
+                    "timezone": s.timezone,
+                    "district_id": districts[s.district_sourced_id].id if s.district_sourced_id else None,
+                },
+            )
+            for s in snapshot.schools
+        ),
+    )
+    people = _upsert_all(
+        session,
+        Person,
+        summary,
+        "staff",
+        (
+            (
+                p.sourced_id,
+                {"given_name": p.given_name, "family_name": p.family_name, "email": _email(p.email)},
+            )
+            for p in snapshot.staff
+        ),
+    )
+    for member in snapshot.staff:
+        roles = {(schools[s].id, role) for s, role in member.roles}
+        _replace_links(
+            session, StaffRole, summary, "roles", {"person_id": people[member.sourced_id].id}, roles
+        )
+    classes = _upsert_all(
+        session,
+        SchoolClass,
+        summary,
+        "classes",
+        (
+            (
+                c.sourced_id,
+                {
+                    "school_id": schools[c.school_sourced_id].id,
+                    "title": c.title,
+                    "course_title": c.course_title,
+                    "subjects": list(c.subjects),
+                    "grades": list(c.grades),
+                    "periods": list(c.periods),
+                    "room": c.room,
+                },
+            )
+            for c in snapshot.classes
+        ),
+    )
+    for record in snapshot.classes:
+        teachers = {people[t].id for t in record.teacher_sourced_ids}
+        _replace_members(session, ClassTeacher, "class_id", classes[record.sourced_id].id, teachers)
+    teams = _upsert_all(
+        session,
+        Team,
+        summary,
+        "teams",
+        (
+            (
+                t.sourced_id,
+                {
+                    "school_id": schools[t.school_sourced_id].id,
+                    "name": t.name,
+                    "slack_channel": t.slack_channel,
+                    **_team_scope(snapshot, t.member_sourced_ids, t.school_sourced_id),
+                },
+            )
+            for t in snapshot.teams
+        ),
+    )
+    for record in snapshot.teams:
+        members = {people[m].id for m in record.member_sourced_ids}
+        _replace_members(session, TeamMember, "team_id", teams[record.sourced_id].id, members)
+    _apply_bell_schedules(session, snapshot, schools, summary)
+    _apply_calendars(session, snapshot, schools, summary)
+    _deactivate(session, snapshot, summary)
+    session.flush()
+    return summary
+
+
+def link_slack_users(session: Session, *, directory: SlackDirectory) -> LinkSummary:
+    """Match active staff without a Slack user to one by email. Unmatched people are listed, not fatal."""
+    pending = session.exec(
+        select(Person).where(
+            Person.active, col(Person.slack_user_id).is_(None), col(Person.email).is_not(None)
+        )
+    ).all()
+    matched, unmatched = [], []
+    for person in sorted(pending, key=lambda p: p.sourced_id):
+        user_id = directory.user_id_for_email(person.email or "")
+        if user_id is None:
+            unmatched.append(person)
+            continue
+        person.slack_user_id = user_id
+        session.add(person)
+        matched.append(person)
+    session.flush()
+    return LinkSummary(matched=matched, unmatched=unmatched)
+
+
+def _email(email: str | None) -> str | None:
+    return email.strip().lower() if email and email.strip() else None
+
+
+def _upsert_all(
+    session: Session,
+    model: type[Row],
+    summary: ImportSummary,
+    kind: str,
+    records: Iterable[tuple[str, dict[str, Any]]],
+) -> dict[str, Row]:
+    """Insert or update rows keyed on sourced_id; returns every row of the model by sourced_id."""
+    existing: dict[str, Row] = {row.sourced_id: row for row in session.exec(select(model))}  # type: ignore[attr-defined]
+    for sourced_id, values in records:
+        row = existing.get(sourced_id)
+        if row is None:
+            row = model(sourced_id=sourced_id, **values)
+            existing[sourced_id] = row
+            summary.note(kind, "created")
+        elif _assign(row, {**values, "active": True} if hasattr(row, "active") else values):
+            summary.note(kind, "updated")
+        else:
+            summary.note(kind, "unchanged")
+        session.add(row)
+    session.flush()
+    return existing
+
+
+def _assign(row: SQLModel, values: dict[str, Any]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _replace_links(
+    session: Session, model: type[StaffRole], summary: ImportSummary, kind: str, owner: dict, wanted: set
+) -> None:
+    rows = session.exec(select(model).where(*(getattr(model, k) == v for k, v in owner.items()))).all()
+    have = {(r.school_id, Role(r.role)): r for r in rows}
+    for key, row in have.items():
+        if key not in wanted:
+            session.delete(row)
+            summary.note(kind, "deactivated")
+    for school_id, role in wanted - have.keys():
+        session.add(model(**owner, school_id=school_id, role=role))
+        summary.note(kind, "created")
+
+
+def _replace_members(
+    session: Session, model: type[SQLModel], owner_column: str, owner_id: int, wanted: set
+) -> None:
+    owner = getattr(model, owner_column)
+    have = set(session.exec(select(model.person_id).where(owner == owner_id)))  # type: ignore[attr-defined]
+    if have - wanted:
+        session.exec(
+            delete(model).where(owner == owner_id, col(model.person_id).in_(have - wanted))  # type: ignore[attr-defined]
+        )
+    for person_id in sorted(wanted - have):
+        session.add(model(**{owner_column: owner_id, "person_id": person_id}))
+
+
+def _team_scope(snapshot: RosterSnapshot, members: Iterable[str], school: str) -> dict[str, list[str]]:
+    """A team's grades and subjects: those its members teach at the team's school."""
+    members = set(members)
+    grades: set[str] = set()
+    subjects: set[str] = set()
+    for record in snapshot.classes:
+        if record.school_sourced_id == school and members.intersection(record.teacher_sourced_ids):
+            grades.update(record.grades)
+            subjects.update(record.subjects)
+    return {"grades": sorted(grades, key=_grade_order), "subjects": sorted(subjects)}
+
+
+def _grade_order(grade: str) -> tuple[int, str]:
+    return (int(grade), grade) if grade.isdigit() else (-1 if grade in {"PK", "KG", "TK"} else 99, grade)
+
+
+def _apply_bell_schedules(
+    session: Session, snapshot: RosterSnapshot, schools: dict[str, School], summary: ImportSummary
+) -> None:
+    wanted = {
+        (schools[b.school_sourced_id].id, b.day_type, b.period): (b.start, b.end)
+        for b in snapshot.bell_periods
+    }
+    school_ids = {key[0] for key in wanted}
+    rows = session.exec(select(BellPeriod).where(col(BellPeriod.school_id).in_(school_ids))).all()
+    have = {(r.school_id, r.day_type, r.period): r for r in rows}
+    for key, row in have.items():
+        if key not in wanted:
+            session.delete(row)
+            summary.note("bell periods", "deactivated")
+    for key, (start, end) in wanted.items():
+        row = have.get(key)
+        if row is None:
+            session.add(BellPeriod(school_id=key[0], day_type=key[1], period=key[2], start=start, end=end))
+            summary.note("bell periods", "created")
+        elif _assign(row, {"start": start, "end": end}):
+            summary.note("bell periods", "updated")
+        else:
+            summary.note("bell periods", "unchanged")
+
+
+def _apply_calendars(
+    session: Session, snapshot: RosterSnapshot, schools: dict[str, School], summary: ImportSummary
+) -> None:
+    wanted = {(schools[d.school_sourced_id].id, d.day): d.day_type for d in snapshot.calendar_days}
+    school_ids = {key[0] for key in wanted}
+    rows = session.exec(select(CalendarDay).where(col(CalendarDay.school_id).in_(school_ids))).all()
+    have = {(r.school_id, r.day): r for r in rows}
+    for key, row in have.items():
+        if key not in wanted:
+            session.delete(row)
+            summary.note("calendar days", "deactivated")
+    for (school_id, day), day_type in wanted.items():
+        row = have.get((school_id, day))
+        if row is None:
+            session.add(CalendarDay(school_id=school_id, day=day, day_type=day_type))
+            summary.note("calendar days", "created")
+        elif _assign(row, {"day_type": day_type}):
+            summary.note("calendar days", "updated")
+        else:
+            summary.note("calendar days", "unchanged")
+
+
+_DELETABLE: dict[str, tuple[type[SQLModel], str]] = {
+    "users": (Person, "staff"),
+    "classes": (SchoolClass, "classes"),
+    "teams": (Team, "teams"),
+}
+
+
+def _deactivate(session: Session, snapshot: RosterSnapshot, summary: ImportSummary) -> None:
+    """`tobedeleted` rows deactivate what Rounds knows; history that points at them stays intact."""
+    for kind, sourced_ids in snapshot.deleted.items():
+        if kind not in _DELETABLE or not sourced_ids:
+            continue
+        model, label = _DELETABLE[kind]
+        for row in session.exec(select(model).where(col(model.sourced_id).in_(sourced_ids))):  # type: ignore[attr-defined]
+            if row.active:  # type: ignore[attr-defined]
+                row.active = False  # type: ignore[attr-defined]
+                session.add(row)
+                summary.note(label, "deactivated")

@@ -1,0 +1,1 @@
+"""Rotation planning: each leader's three classroom visits a day, around bell schedules and calendars."""

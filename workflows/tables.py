@@ -1,0 +1,10 @@
+"""Every table of every feature, imported in one place so SQLModel.metadata is complete (Alembic, tests)."""
+
+from sqlmodel import SQLModel
+
+from workflows.frameworks import models as frameworks
+from workflows.roster import models as roster
+
+metadata = SQLModel.metadata
+
+__all__ = ["frameworks", "metadata", "roster"]
