@@ -318,3 +318,67 @@ def _deactivate(session: Session, snapshot: RosterSnapshot, summary: ImportSumma
                 row.active = False  # type: ignore[attr-defined]
                 session.add(row)
                 summary.note(label, "deactivated")
+
+
+class SlackEmails(Protocol):
+    """Finds the email address of a Slack user. Implemented in bot/ with users.info."""
+
+    def email_for_user(self, user_id: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class SchoolRoles:
+    school: School
+    roles: frozenset[Role]
+
+
+@dataclass(frozen=True)
+class StaffProfile:
+    """Who a Slack user is to Rounds: the person and their roles, school by school (by school name)."""
+
+    person: Person
+    schools: tuple[SchoolRoles, ...]
+
+    @property
+    def all_roles(self) -> frozenset[Role]:
+        return frozenset().union(*(s.roles for s in self.schools))
+
+    def schools_where(self, role: Role) -> list[School]:
+        return [s.school for s in self.schools if role in s.roles]
+
+
+def identify(
+    session: Session, *, slack_user_id: str, emails: SlackEmails | None = None
+) -> StaffProfile | None:
+    """The staff profile of a Slack user, or None when they are not on the roster.
+
+    People who joined Slack after the roster import are linked on first contact by their email address.
+    """
+    person = session.exec(select(Person).where(Person.slack_user_id == slack_user_id, Person.active)).first()
+    if person is None and emails is not None:
+        email = _email(emails.email_for_user(slack_user_id))
+        if email:
+            person = session.exec(
+                select(Person).where(
+                    Person.email == email, Person.active, col(Person.slack_user_id).is_(None)
+                )
+            ).first()
+            if person is not None:
+                person.slack_user_id = slack_user_id
+                session.add(person)
+                session.flush()
+    if person is None:
+        return None
+    rows = session.exec(
+        select(School, StaffRole.role)
+        .join(StaffRole, StaffRole.school_id == School.id)
+        .where(StaffRole.person_id == person.id)
+    ).all()
+    by_school: dict[int, tuple[School, set[Role]]] = {}
+    for school, role in rows:
+        by_school.setdefault(school.id, (school, set()))[1].add(Role(role))
+    schools = sorted(
+        (SchoolRoles(school, frozenset(roles)) for school, roles in by_school.values()),
+        key=lambda s: s.school.name,
+    )
+    return StaffProfile(person=person, schools=tuple(schools))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 NOT_CONFIGURED_REASON = "no calendar configured"
@@ -116,6 +116,32 @@ def is_free(busy: BusyByCalendar, calendar_id: str, start: datetime, end: dateti
     if intervals is None or isinstance(intervals, CalendarUnavailable):
         return True
     return not any(i.overlaps(start, end) for i in intervals)
+
+
+def busy_on_day(
+    busy: list[BusyInterval] | CalendarUnavailable, day: date, tz: tzinfo
+) -> tuple[tuple[time, time], ...]:
+    """A leader's busy time on one school day as local wall-clock (start, end) pairs: the planner's input.
+
+    Time that runs past midnight ends at `time.max`, so an all-day event blocks the whole day. An unread
+    calendar gives no busy time; pair this with `calendar_checked` so the DM can say so.
+    """
+    if isinstance(busy, CalendarUnavailable):
+        return ()
+    day_start = datetime.combine(day, time(), tzinfo=tz)
+    day_end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    return tuple(
+        (i.start.astimezone(tz).time(), time.max if i.end >= day_end else i.end.astimezone(tz).time())
+        for i in clip_busy(busy, day_start, day_end)
+    )
+
+
+def calendar_checked(busy: list[BusyInterval] | CalendarUnavailable | None) -> bool:
+    """False only when a configured calendar could not be read: the case the morning DM should mention.
+
+    With no calendar configured (or none asked for) there is nothing to warn about, so this is True.
+    """
+    return not (isinstance(busy, CalendarUnavailable) and busy.configured)
 
 
 def _is_aware(moment: datetime) -> bool:

@@ -1,0 +1,35 @@
+"""The Bolt app factory. Nothing is built at import time: each process and each test owns its app."""
+
+from __future__ import annotations
+
+import time
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+
+from bot import listeners, logs
+from bot.runtime import Runtime
+
+
+class RoundsApp(App):
+    """Bolt's App, plus one log line per request (HTTP and Socket Mode alike, rejected ones included)."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        response = super().dispatch(req)
+        logs.log_slack_request(req.body, status=response.status, started=started)
+        return response
+
+
+def build_app(runtime: Runtime, *, client: WebClient) -> App:
+    """A Bolt app whose listeners write through the domain. Requests must carry Slack's signature."""
+    app = RoundsApp(
+        client=client,
+        signing_secret=runtime.settings.secret("slack_signing_secret"),
+        request_verification_enabled=True,
+        # Acknowledge first, then do the slow part (views.open, deliveries) in Bolt's thread pool.
+        process_before_response=False,
+        logger=logs.logger("bolt"),
+    )
+    listeners.register_all(app, runtime)
+    return app

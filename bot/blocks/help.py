@@ -1,0 +1,43 @@
+"""What a person can do with Rounds, given their roles."""
+
+from __future__ import annotations
+
+from bot import ids
+from workflows.roster.service import StaffProfile
+from workflows.roster.snapshot import Role
+
+# (who, what to type, what it does). Everyone sees the lines for any of their roles.
+HELP_LINES: list[tuple[frozenset[Role], str, str]] = [
+    (frozenset(Role), f"`{ids.ROUNDS_COMMAND} help`", "this list"),
+]
+
+_ROLE_NAMES = {Role.LEADER: "leader", Role.COACH: "coach", Role.TEACHER: "teacher", Role.ADMIN: "admin"}
+
+
+def help_message(profile: StaffProfile, *, unknown: str | None = None) -> dict:
+    roles = profile.all_roles
+    lines = [f"• {usage} — {what}" for who, usage, what in HELP_LINES if who & roles]
+    where = "; ".join(
+        f"{', '.join(sorted(_ROLE_NAMES[r] for r in entry.roles))} at {entry.school.name}"
+        for entry in profile.schools
+    )
+    intro = f"Hi {profile.person.given_name}! You're {where or 'on the roster'}."
+    if unknown:
+        intro = f"I don't know `{ids.ROUNDS_COMMAND} {unknown}`. " + intro
+    body = "\n".join(lines)
+    return {
+        "response_type": "ephemeral",
+        "text": f"{intro}\n{body}",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*What you can do*\n{body}"}},
+        ],
+    }
+
+
+def not_on_roster() -> dict:
+    text = (
+        "You're not on the roster yet, so Rounds doesn't know your school or role. "
+        "Ask your district's Rounds admin to add you (staff are matched by the email address on your Slack profile)."
+    )
+    return {"response_type": "ephemeral", "text": text}

@@ -1,0 +1,12 @@
+"""Listeners by capability. Each module exposes `register(app, runtime)`."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners import rounds_command
+from bot.runtime import Runtime
+
+
+def register_all(app: App, runtime: Runtime) -> None:
+    rounds_command.register(app, runtime)

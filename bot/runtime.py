@@ -1,0 +1,21 @@
+"""What listeners and jobs are handed: settings, the database and the clock. Built once per process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.settings import Settings
+from workflows.db import Sessions
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    sessions: Sessions
+    clock: Callable[[], datetime] = field(default=_utc_now)

@@ -1,0 +1,167 @@
+"""Rounds' own files that travel with the OneRoster ones: bell schedules, calendar, staff roles, teams and
+school time zones. OneRoster has no place for these, so they use the same sourcedIds to point into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from integrations.oneroster.organisations import Orgs, check_school
+from integrations.oneroster.people import People
+from integrations.oneroster.reading import Reading
+from integrations.oneroster.values import Status, parse_date, parse_time, split_list
+from workflows.roster.snapshot import BellPeriodRecord, CalendarDayRecord, Role, TeamRecord
+
+NO_INSTRUCTION = "none"
+STAFF_ROLES = {"leader": Role.LEADER, "coach": Role.COACH, "admin": Role.ADMIN}
+
+
+@dataclass
+class BellSchedules:
+    periods: list[BellPeriodRecord] = field(default_factory=list)
+    # school → periods that have times on some day type; school → its day types
+    timed: dict[str, set[str]] = field(default_factory=dict)
+    day_types: dict[str, set[str]] = field(default_factory=dict)
+
+
+def read_bell_schedules(reading: Reading, orgs: Orgs) -> BellSchedules:
+    kind = "bell_schedules"
+    bells = BellSchedules()
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in reading.rows(kind, required=("schoolSourcedId", "dayType", "period", "startTime", "endTime")):
+        school = row["schoolSourcedId"]
+        school_ok = check_school(reading, orgs, kind, row, "schoolSourcedId", school)
+        day_type = reading.filled(kind, row, "dayType")
+        period = reading.filled(kind, row, "period")
+        start, end = parse_time(row["startTime"]), parse_time(row["endTime"])
+        for column, value in (("startTime", start), ("endTime", end)):
+            if value is None:
+                reading.add(kind, row, column, f"'{row[column]}' is not a time (HH:MM)")
+        if start and end and end <= start:
+            reading.add(kind, row, "endTime", f"endTime {end:%H:%M} is not after startTime {start:%H:%M}")
+            continue
+        if not (school_ok and day_type and period and start and end):
+            continue
+        day_type = day_type.lower()
+        key = (school, day_type, period)
+        if key in seen:
+            reading.add(
+                kind,
+                row,
+                "period",
+                f"duplicate period '{period}' on dayType '{day_type}' (first on row {seen[key]})",
+            )
+            continue
+        seen[key] = row.number
+        bells.periods.append(BellPeriodRecord(school, day_type, period, start, end))
+        bells.timed.setdefault(school, set()).add(period)
+        bells.day_types.setdefault(school, set()).add(day_type)
+    return bells
+
+
+def read_calendar(reading: Reading, orgs: Orgs, bells: BellSchedules) -> list[CalendarDayRecord]:
+    """Dated exceptions; a dayType other than `none` must have a bell schedule at that school."""
+    kind = "calendar"
+    days: list[CalendarDayRecord] = []
+    seen: dict[tuple[str, date], int] = {}
+    for row in reading.rows(kind, required=("schoolSourcedId", "date", "dayType")):
+        school = row["schoolSourcedId"]
+        school_ok = check_school(reading, orgs, kind, row, "schoolSourcedId", school)
+        day = parse_date(row["date"])
+        if day is None:
+            reading.add(kind, row, "date", f"'{row['date']}' is not a date (YYYY-MM-DD)")
+        day_type = (reading.filled(kind, row, "dayType") or "").lower()
+        if (
+            day_type
+            and day_type != NO_INSTRUCTION
+            and school_ok
+            and day_type not in bells.day_types.get(school, ())
+        ):
+            reading.add(
+                kind, row, "dayType", f"dayType '{day_type}' has no bell schedule for school '{school}'"
+            )
+            continue
+        if not (school_ok and day and day_type):
+            continue
+        if (school, day) in seen:
+            reading.add(
+                kind,
+                row,
+                "date",
+                f"duplicate date {day} for school '{school}' (first on row {seen[school, day]})",
+            )
+            continue
+        seen[school, day] = row.number
+        days.append(CalendarDayRecord(school, day, day_type))
+    return days
+
+
+def read_staff_roles(reading: Reading, orgs: Orgs, people: People) -> set[tuple[str, str, Role]]:
+    """(user, school, role) triples: the leaders, coaches and admins, when the district says so itself."""
+    kind = "staff_roles"
+    roles: set[tuple[str, str, Role]] = set()
+    for row in reading.rows(kind, required=("userSourcedId", "schoolSourcedId", "role")):
+        user, school = row["userSourcedId"], row["schoolSourcedId"]
+        user_ok = people.check_staff(reading, kind, row, "userSourcedId", user)
+        school_ok = check_school(reading, orgs, kind, row, "schoolSourcedId", school)
+        role = STAFF_ROLES.get(row["role"].lower())
+        if role is None:
+            reading.add(kind, row, "role", f"unknown role '{row['role']}' (leader, coach or admin)")
+        elif user_ok and school_ok:
+            roles.add((user, school, role))
+    return roles
+
+
+def read_teams(reading: Reading, orgs: Orgs, people: People) -> tuple[list[TeamRecord], set[str]]:
+    """Teams, and the sourcedIds of teams marked tobedeleted (an optional `status` column)."""
+    kind = "teams"
+    teams: list[TeamRecord] = []
+    deleted: set[str] = set()
+    seen: dict[str, int] = {}
+    required = ("sourcedId", "schoolSourcedId", "name", "slackChannel", "userSourcedIds")
+    for row in reading.rows(kind, required=required, optional=("status",)):
+        sourced_id = reading.sourced_id(kind, row, seen)
+        status = reading.status(kind, row)
+        if sourced_id is None or status is None:
+            continue
+        if status is Status.TO_BE_DELETED:
+            deleted.add(sourced_id)
+            continue
+        school = row["schoolSourcedId"]
+        ok = check_school(reading, orgs, kind, row, "schoolSourcedId", school)
+        name = reading.filled(kind, row, "name")
+        members = split_list(row["userSourcedIds"])
+        for user in members:
+            ok = people.check_staff(reading, kind, row, "userSourcedIds", user) and ok
+        if ok and name:
+            teams.append(TeamRecord(sourced_id, school, name, row["slackChannel"] or None, members))
+    return teams, deleted
+
+
+def read_time_zones(reading: Reading, orgs: Orgs) -> dict[str, str]:
+    """schools.csv: each school's IANA time zone (schools not listed keep the domain's default)."""
+    kind = "schools"
+    zones: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for row in reading.rows(kind, required=("schoolSourcedId", "timezone")):
+        school = reading.sourced_id(kind, row, seen, column="schoolSourcedId")
+        if school is None or not check_school(reading, orgs, kind, row, "schoolSourcedId", school):
+            continue
+        zone = row["timezone"]
+        if _is_time_zone(zone):
+            zones[school] = zone
+        else:
+            reading.add(
+                kind, row, "timezone", f"'{zone}' is not a time zone (an IANA name such as America/Chicago)"
+            )
+    return zones
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return bool(name)

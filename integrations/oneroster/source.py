@@ -1,0 +1,171 @@
+"""Where a bundle's files come from (a folder or a .zip) and how one CSV file is streamed as rows.
+
+Files are matched by name without regard to case or to the folder they sit in inside a zip, because
+exports are zipped by hand as often as by a tool. Rows are streamed, never loaded whole, so a district
+with 50,000 users reads in a second or two.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from integrations.oneroster.problems import Problems
+
+Progress = Callable[[str, int, int], None]
+
+PROGRESS_EVERY = 1000
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_CHUNK = 1 << 20
+
+
+class BundleFiles(AbstractContextManager["BundleFiles"]):
+    """The files of one bundle, looked up by their lower-case base name."""
+
+    def __init__(self, path: Path, problems: Problems) -> None:
+        self._zip: zipfile.ZipFile | None = None
+        self._names: dict[str, str] = {}
+        if path.is_dir():
+            for entry in sorted(path.iterdir()):
+                if entry.is_file():
+                    self._names[entry.name.lower()] = str(entry)
+            self._display = {key: Path(full).name for key, full in self._names.items()}
+            return
+        self._zip = zipfile.ZipFile(path)
+        self._display = {}
+        for info in self._zip.infolist():
+            inner = PurePosixPath(info.filename)
+            if info.is_dir() or "__MACOSX" in inner.parts or inner.name.startswith("."):
+                continue
+            key = inner.name.lower()
+            if key in self._names:
+                problems.add(inner.name, None, None, f"more than one {inner.name} in {path.name}")
+                continue
+            self._names[key] = info.filename
+            self._display[key] = inner.name
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self._names
+
+    def display_name(self, name: str) -> str:
+        """The name as the admin wrote it, so problems point at the file they see."""
+        return self._display.get(name.lower(), name)
+
+    def open(self, name: str) -> IO[bytes]:
+        inner = self._names[name.lower()]
+        if self._zip is not None:
+            return self._zip.open(inner)
+        return open(inner, "rb")
+
+    def count_data_rows(self, name: str) -> int:
+        """Data rows in the file, counted as lines (a quoted newline makes this a slight over-estimate)."""
+        lines, last = 0, b"\n"
+        with self.open(name) as raw:
+            while chunk := raw.read(_CHUNK):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        if last != b"\n":
+            lines += 1
+        return max(lines - 1, 0)
+
+
+class Row:
+    """One data row; `row[column]` is the stripped value, or "" for an optional column the file lacks."""
+
+    __slots__ = ("_index", "_values", "number")
+
+    def __init__(self, number: int, values: list[str], index: dict[str, int]) -> None:
+        self.number = number
+        self._values = values
+        self._index = index
+
+    def __getitem__(self, column: str) -> str:
+        position = self._index.get(column)
+        return "" if position is None else self._values[position].strip()
+
+    def has(self, column: str) -> bool:
+        return column in self._index
+
+
+def read_rows(
+    files: BundleFiles,
+    name: str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    problems: Problems,
+    progress: Progress | None,
+) -> Iterator[Row]:
+    """Stream the data rows of `name` (numbered from 2, the header being row 1).
+
+    Yields nothing if a required column is missing. Reports the first undecodable byte of the file once,
+    and rows whose number of values does not match the header, then carries on so every problem is found.
+    """
+    shown = files.display_name(name)
+    total = files.count_data_rows(name) if progress else 0
+    with files.open(name) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        reader = csv.reader(text)
+        number = 1
+        try:
+            header = next(reader, None)
+            if header is None:
+                problems.add(shown, None, None, "empty file (no header row)")
+                return
+            encoding_ok = _check_encoding(shown, 1, header, header, problems)
+            index = _resolve_columns(header, [*required, *optional])
+            missing = [column for column in required if column not in index]
+            for column in missing:
+                problems.add(shown, 1, column, "missing column")
+            if missing:
+                return
+            width = len(header)
+            if progress:
+                progress(shown, 0, total)
+            for values in reader:
+                number += 1
+                if len(values) != width:
+                    if not any(value.strip() for value in values):
+                        continue
+                    problems.add(
+                        shown, number, None, f"{len(values)} values, but the header has {width} columns"
+                    )
+                    continue
+                if not "".join(values).isascii():
+                    if encoding_ok:
+                        encoding_ok = _check_encoding(shown, number, header, values, problems)
+                    values = [_UNDECODABLE.sub("\ufffd", value) for value in values]
+                yield Row(number, values, index)
+                if progress and (number - 1) % PROGRESS_EVERY == 0:
+                    progress(shown, number - 1, max(total, number - 1))
+        except csv.Error as error:
+            problems.add(shown, number + 1, None, f"not valid CSV ({error})")
+        if progress:
+            progress(shown, number - 1, number - 1)
+
+
+def _resolve_columns(header: list[str], wanted: Sequence[str]) -> dict[str, int]:
+    """Column positions by our spelling, matching the file's header without regard to case or padding."""
+    positions = {column.strip().lower(): position for position, column in reversed(list(enumerate(header)))}
+    return {column: positions[column.lower()] for column in wanted if column.lower() in positions}
+
+
+def _check_encoding(file: str, number: int, header: list[str], values: list[str], problems: Problems) -> bool:
+    for position, value in enumerate(values):
+        found = _UNDECODABLE.search(value)
+        if found:
+            byte = ord(found.group()) - 0xDC00
+            column = header[position].strip() if number > 1 and position < len(header) else None
+            problems.add(file, number, column, f"not UTF-8 (byte 0x{byte:02x} at row {number})")
+            return False
+    return True

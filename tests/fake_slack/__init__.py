@@ -1,0 +1,1 @@
+"""Tests of the fake Slack Web API and the signed-request helpers."""
