@@ -2,9 +2,10 @@
 
 from sqlmodel import SQLModel
 
+from workflows.deliveries import models as deliveries
 from workflows.frameworks import models as frameworks
 from workflows.roster import models as roster
 
 metadata = SQLModel.metadata
 
-__all__ = ["frameworks", "metadata", "roster"]
+__all__ = ["deliveries", "frameworks", "metadata", "roster"]

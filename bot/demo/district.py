@@ -856,15 +856,20 @@ def _user_rows(district: DemoDistrict, students: Sequence[_Student]) -> list[lis
 
 
 def _oneroster_roles(person: DemoPerson) -> list[tuple[str, str]]:
-    """(org, OneRoster role) pairs, home first. Coaches are teachers on special assignment to the SIS."""
+    """(org, OneRoster role) pairs, home first.
+
+    OneRoster has no coach: instructional partners are exported as site staff (`siteAdministrator`), not as
+    `teacher`, since they hold no class and must not show up as a teacher to visit. staff_roles.csv is what
+    makes them coaches, and what makes assistant principals and the instructional leader leaders.
+    """
     if person.has_role(Role.ADMIN):
         return [(DISTRICT_SOURCED_ID, "districtAdministrator")]
     pairs = []
     for school, role in person.roles:
-        if role is Role.LEADER:
-            pairs.append((school, "principal" if person.title == "Principal" else "siteAdministrator"))
-        else:
+        if role is Role.TEACHER:
             pairs.append((school, "teacher"))
+        else:
+            pairs.append((school, "principal" if person.title == "Principal" else "siteAdministrator"))
     return list(dict.fromkeys(pairs))
 
 

@@ -344,6 +344,11 @@ def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
+def dm_channel_id(user_id: str) -> str:
+    """The stable id of the app's DM with a user (the same for every fake, so logs line up)."""
+    return "D" + hashlib.sha1(user_id.encode()).hexdigest()[:10].upper()
+
+
 def _flag(value: Any) -> bool:
     return value is True or str(value).lower() in ("1", "true")
 
@@ -360,6 +365,8 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 15
+    wbufsize = 64 * 1024  # headers and body leave in one write: no Nagle/delayed-ACK stalls on keep-alive
+    disable_nagle_algorithm = True
     server: _Server
 
     def do_POST(self) -> None:
@@ -826,8 +833,12 @@ class FakeSlack:
             },
         }
 
-    def _resolve_channel(self, channel: Any) -> str:
-        """A channel id, ``#name``, an opened DM, or a user id (Slack posts to the DM with that user)."""
+    def _resolve_channel(self, channel: Any, *, open_dm: bool = True) -> str:
+        """A channel id, ``#name``, an opened DM, or a user id (Slack posts to the DM with that user).
+
+        With ``open_dm=False`` a user's DM id is answered without opening it, for calls that may still
+        be refused and must then leave no trace.
+        """
         if not isinstance(channel, str) or not channel:
             raise SlackError("channel_not_found")
         if channel in self._channels or channel in self._dms.values():
@@ -838,13 +849,11 @@ class FakeSlack:
                     return channel_id
         user = self._users.get(channel)
         if user is not None and not user.deleted:
-            return self._open_dm(channel)
+            return self._open_dm(channel) if open_dm else dm_channel_id(channel)
         raise SlackError("channel_not_found")
 
     def _open_dm(self, user_id: str) -> str:
-        if user_id not in self._dms:
-            self._dms[user_id] = "D" + hashlib.sha1(user_id.encode()).hexdigest()[:10].upper()
-        return self._dms[user_id]
+        return self._dms.setdefault(user_id, dm_channel_id(user_id))
 
     def _file_dict(self, upload: _File) -> dict[str, Any]:
         described = {
@@ -920,13 +929,15 @@ class FakeSlack:
             raise SlackError("no_text")
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = self._resolve_channel(args.get("channel"))
+        channel = self._resolve_channel(args.get("channel"), open_dm=False)
         limits = [(("channel", channel), self.channel_rate_per_sec, self.channel_burst)]
         if self.workspace_rate_per_sec is not None:
             burst = self.workspace_burst or max(1.0, self.workspace_rate_per_sec)
             limits.append((("workspace", "chat.postMessage"), self.workspace_rate_per_sec, burst))
         self._spend(limits)
         self._check_content(args)
+        if args["channel"] in self._users:
+            self._open_dm(args["channel"])
         ts = self._next_ts()
         message: dict[str, Any] = {
             "type": "message",

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bot.demo.fake_slack import FakeSlack
+from bot.demo.fake_slack import FakeSlack, dm_channel_id
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -340,7 +340,7 @@ def app_home_opened_event(
     event: dict[str, Any] = {
         "type": "app_home_opened",
         "user": user_id,
-        "channel": channel or f"D{hashlib.sha1(user_id.encode()).hexdigest()[:10].upper()}",
+        "channel": channel or dm_channel_id(user_id),
         "tab": tab,
         "event_ts": _action_ts(),
     }

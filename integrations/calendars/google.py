@@ -181,11 +181,12 @@ class GoogleFreeBusyCalendar:
 
 
 def _read_calendar(answer: dict[str, Any], calendar_id: str) -> list[BusyInterval] | CalendarUnavailable:
-    calendars = answer.get("calendars") or {}
+    calendars = answer.get("calendars")
+    calendars = calendars if isinstance(calendars, dict) else {}
     entry = calendars.get(calendar_id)
     if entry is None:  # Google may echo an email in another case
         entry = next((v for k, v in calendars.items() if k.lower() == calendar_id.lower()), None)
-    if entry is None:
+    if not isinstance(entry, dict):
         return CalendarUnavailable("Google Calendar did not answer for this calendar")
     if entry.get("errors"):
         reasons = [str(error.get("reason", "unknown")) for error in entry["errors"]]

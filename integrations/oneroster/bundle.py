@@ -63,7 +63,7 @@ def _read(reading: Reading) -> RosterSnapshot:
     people = read_users(reading, orgs, roles)
     bells = read_bell_schedules(reading, orgs)
     calendar = read_calendar(reading, orgs, bells)
-    timed = bells.timed if reading.present("bell_schedules") else None
+    timed = bells.timed if reading.complete("bell_schedules") else None
     classes = read_classes(reading, orgs, courses, sessions, timed)
     teachers = read_enrollments(reading, orgs, people, classes)
     staff_roles = read_staff_roles(reading, orgs, people) if reading.present("staff_roles") else None

@@ -24,6 +24,7 @@ class Reading:
     progress: Progress | None
     version: str = "1.1"
     modes: dict[str, str] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
 
     @property
     def is_delta(self) -> bool:
@@ -40,16 +41,17 @@ class Reading:
         return self.mode(kind) != ABSENT
 
     def complete(self, kind: str) -> bool:
-        """Whether the bundle holds every `kind` record, so a reference to one it lacks is a mistake."""
-        return self.mode(kind) == BULK
+        """Whether the bundle holds every `kind` record, so a reference to one it lacks is a mistake.
+        A file that could not be read is not complete: its problem is reported once, not once per reference."""
+        return self.mode(kind) == BULK and kind not in self.unreadable
 
     def file(self, kind: str) -> str:
         return self.files.display_name(file_name(kind))
 
     def rows(self, kind: str, required: Sequence[str], optional: Sequence[str] = ()) -> Iterator[Row]:
         if not self.present(kind):
-            return iter(())
-        return read_rows(
+            return
+        whole = yield from read_rows(
             self.files,
             file_name(kind),
             required=required,
@@ -57,6 +59,8 @@ class Reading:
             problems=self.problems,
             progress=self.progress,
         )
+        if not whole:
+            self.unreadable.add(kind)
 
     def add(self, kind: str, row: Row | int | None, column: str | None, message: str) -> None:
         number = row.number if isinstance(row, Row) else row

@@ -33,8 +33,12 @@ def read_bell_schedules(reading: Reading, orgs: Orgs) -> BellSchedules:
     for row in reading.rows(kind, required=("schoolSourcedId", "dayType", "period", "startTime", "endTime")):
         school = row["schoolSourcedId"]
         school_ok = check_school(reading, orgs, kind, row, "schoolSourcedId", school)
-        day_type = reading.filled(kind, row, "dayType")
+        day_type = (reading.filled(kind, row, "dayType") or "").lower()
         period = reading.filled(kind, row, "period")
+        if school_ok and day_type and period:
+            # Known even when its times are wrong, so classes in this period are not reported as well.
+            bells.timed.setdefault(school, set()).add(period)
+            bells.day_types.setdefault(school, set()).add(day_type)
         start, end = parse_time(row["startTime"]), parse_time(row["endTime"])
         for column, value in (("startTime", start), ("endTime", end)):
             if value is None:
@@ -44,7 +48,6 @@ def read_bell_schedules(reading: Reading, orgs: Orgs) -> BellSchedules:
             continue
         if not (school_ok and day_type and period and start and end):
             continue
-        day_type = day_type.lower()
         key = (school, day_type, period)
         if key in seen:
             reading.add(
@@ -56,8 +59,6 @@ def read_bell_schedules(reading: Reading, orgs: Orgs) -> BellSchedules:
             continue
         seen[key] = row.number
         bells.periods.append(BellPeriodRecord(school, day_type, period, start, end))
-        bells.timed.setdefault(school, set()).add(period)
-        bells.day_types.setdefault(school, set()).add(day_type)
     return bells
 
 
@@ -77,6 +78,7 @@ def read_calendar(reading: Reading, orgs: Orgs, bells: BellSchedules) -> list[Ca
             day_type
             and day_type != NO_INSTRUCTION
             and school_ok
+            and reading.complete("bell_schedules")
             and day_type not in bells.day_types.get(school, ())
         ):
             reading.add(

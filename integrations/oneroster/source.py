@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -105,8 +105,9 @@ def read_rows(
     optional: Sequence[str] = (),
     problems: Problems,
     progress: Progress | None,
-) -> Iterator[Row]:
-    """Stream the data rows of `name` (numbered from 2, the header being row 1).
+) -> Generator[Row, None, bool]:
+    """Stream the data rows of `name` (numbered from 2, the header being row 1); return whether the whole
+    file could be read.
 
     Yields nothing if a required column is missing. Reports the first undecodable byte of the file once,
     and rows whose number of values does not match the header, then carries on so every problem is found.
@@ -121,27 +122,28 @@ def read_rows(
             header = next(reader, None)
             if header is None:
                 problems.add(shown, None, None, "empty file (no header row)")
-                return
+                return False
             encoding_ok = _check_encoding(shown, 1, header, header, problems)
             index = _resolve_columns(header, [*required, *optional])
             missing = [column for column in required if column not in index]
             for column in missing:
                 problems.add(shown, 1, column, "missing column")
             if missing:
-                return
+                return False
             width = len(header)
             if progress:
                 progress(shown, 0, total)
             for values in reader:
                 number += 1
+                joined = "".join(values)
+                if not joined or joined.isspace():
+                    continue
                 if len(values) != width:
-                    if not any(value.strip() for value in values):
-                        continue
                     problems.add(
                         shown, number, None, f"{len(values)} values, but the header has {width} columns"
                     )
                     continue
-                if not "".join(values).isascii():
+                if not joined.isascii():
                     if encoding_ok:
                         encoding_ok = _check_encoding(shown, number, header, values, problems)
                     values = [_UNDECODABLE.sub("\ufffd", value) for value in values]
@@ -150,8 +152,10 @@ def read_rows(
                     progress(shown, number - 1, max(total, number - 1))
         except csv.Error as error:
             problems.add(shown, number + 1, None, f"not valid CSV ({error})")
+            return False
         if progress:
             progress(shown, number - 1, number - 1)
+        return True
 
 
 def _resolve_columns(header: list[str], wanted: Sequence[str]) -> dict[str, int]:

@@ -353,3 +353,13 @@ def test_reset_forgets_activity_but_keeps_the_directory(fake: FakeSlack, client:
     assert (fake.calls, fake.messages(), fake.dm_channel_for("U100LEAD")) == ([], [], None)
     assert client.auth_test()["ok"]
     assert client.users_lookupByEmail(email="pat.leader@lincoln.example.org")["ok"]
+
+
+def test_a_refused_post_to_a_user_leaves_no_dm_behind(fake: FakeSlack, client: WebClient) -> None:
+    bad = [{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}]
+
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="U200TEACH", text="fallback", blocks=bad)
+
+    assert fake.dm_channel_for("U200TEACH") is None
+    assert fake.messages() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time as clock
 from dataclasses import replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -14,6 +14,7 @@ from workflows.rotation.planner import (
     BellSchedule,
     DayPlan,
     Leader,
+    LeaderPlan,
     Outcome,
     PastVisit,
     PlannedVisit,
@@ -175,7 +176,7 @@ def test_visits_to_one_teacher_rotate_period_and_part_of_the_lesson() -> None:
         ((time(8, 0), time(12, 0)),),
         ((time(8, 0), time(9, 30)), (time(10, 5), time(11, 45)), (time(13, 0), time(13, 25))),
         ((time(9, 0), time(9, 10)), (time(11, 40), time(14, 10))),
-        ((time(8, 5), time(10, 45)), (time(12, 0), time(15, 0))),
+        ((time(8, 5), time(9, 45)), (time(12, 0), time(13, 15))),
     ],
 )
 def test_no_visit_falls_in_the_leaders_busy_time(busy: tuple[tuple[time, time], ...]) -> None:
@@ -467,7 +468,8 @@ def test_a_cycle_is_cut_from_the_school_days_in_runs_of_cycle_length() -> None:
     days = school_days(date(2026, 11, 2), 25, off=frozenset({VETERANS_DAY}))
 
     assert cycle_for(date(2026, 11, 3), days, 10) == days[:10]
-    assert cycle_for(date(2026, 11, 16), days, 10) == days[10:20]
+    assert cycle_for(date(2026, 11, 16), days, 10) == days[:10]  # the tenth school day
+    assert cycle_for(date(2026, 11, 17), days, 10) == days[10:20]
     assert cycle_for(VETERANS_DAY, days, 10) == days[:10]
     assert cycle_for(date(2027, 1, 4), days, 10) == days[20:]
 
@@ -503,3 +505,63 @@ def test_planning_a_day_for_sixty_teachers_and_four_leaders_takes_milliseconds()
 
     assert len(day_plan.visits) == 12
     assert per_plan < 0.05
+
+
+def _visit(
+    leader_id: str, teacher_id: str, period: str, start: time, paired_with: str | None = None
+) -> PlannedVisit:
+    end = (datetime.combine(CYCLE[0], start) + timedelta(minutes=10)).time()
+    i = int(teacher_id[1:])
+    return PlannedVisit(
+        leader_id, teacher_id, f"c{i:02d}", f"Class {i}", f"R{i:02d}", period, start, end, "", paired_with
+    )
+
+
+@pytest.mark.parametrize(
+    ("visits", "kinds"),
+    [
+        ((_visit("L1", "t00", "4", time(11, 0)),), ["non-teaching"]),  # t00 plans in period 4
+        ((_visit("L1", "t01", "2", time(9, 5)),), ["busy"]),
+        ((_visit("L1", "t00", "1", time(8, 0)), _visit("L2", "t00", "1", time(8, 20))), ["room"]),
+        ((_visit("L1", "t00", "1", time(8, 0), "L2"), _visit("L2", "t00", "1", time(8, 0), "L1")), []),
+        (
+            (_visit("L2", "t00", "1", time(8, 40)), _visit("L2", "t01", "2", time(8, 45))),
+            ["outside-period", "overlap"],
+        ),
+        ((_visit("L2", "t00", "1", time(8, 0)), _visit("L2", "t01", "1", time(8, 30))), ["overlap"]),
+    ],
+)
+def test_assessing_a_plan_catches_each_kind_of_conflict(
+    visits: tuple[PlannedVisit, ...], kinds: list[str]
+) -> None:
+    leaders = [Leader("L1", "Ms Rivera", busy=((time(9, 0), time(10, 0)),)), Leader("L2", "Mr Okafor")]
+    by_leader = tuple(
+        LeaderPlan(leader.leader_id, tuple(v for v in visits if v.leader_id == leader.leader_id), 0, (), True)
+        for leader in leaders
+    )
+    day_plan = DayPlan(CYCLE[0], "regular", by_leader)
+    quality = assess([day_plan], sections=school(2), leaders=leaders, bell_schedules=BELLS)
+
+    assert sorted(c.kind for c in quality.conflicts) == kinds
+
+
+def test_the_explanation_of_a_cycle_reads_plainly() -> None:
+    sections = school(45)
+    leaders = [
+        Leader("L1", "Ms Rivera", caseload=frozenset(teacher(i) for i in range(30))),
+        Leader("L2", "Mr Okafor"),
+    ]
+    plans = simulate_cycle(
+        settings=RotationSettings(paired_share=0.2),
+        cycle_days=CYCLE,
+        bell_schedules=BELLS,
+        sections=sections,
+        leaders=leaders,
+    )
+    lines = assess(plans, sections=sections, leaders=leaders).lines()
+
+    assert lines[0].startswith("10 school days, 2 leaders, 60 visits (")
+    assert lines[1] == "Coverage: 45/45 teachers seen (100%)"
+    assert lines[2].startswith("  Ms Rivera: 30/30 (100%), 30 visits, 3–3 a day")
+    assert "Conflicts: none" in lines
+    assert lines[-1] == "Load: 3–3 visits per leader per school day"

@@ -1,0 +1,164 @@
+"""Roster import into the real database: both OneRoster versions, idempotence, no student data, atomicity."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlmodel import select
+
+from integrations.oneroster import read_bundle
+from workflows.db import transaction
+from workflows.roster.models import (
+    BellPeriod,
+    CalendarDay,
+    ClassTeacher,
+    Person,
+    School,
+    SchoolClass,
+    StaffRole,
+    Team,
+)
+from workflows.roster.service import apply_roster
+from workflows.roster.snapshot import ClassRecord, Role, RosterSnapshot
+from workflows.tables import metadata
+
+BUNDLES = Path(__file__).parent.parent / "data" / "oneroster"
+
+
+def _import(sessions, bundle: Path):
+    with transaction(sessions) as session:
+        return apply_roster(session, snapshot=read_bundle(bundle))
+
+
+def _dump(engine) -> dict[str, list[tuple]]:
+    """Every row of every Rounds table, for before/after comparisons."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(map(tuple, connection.execute(table.select()).all()), key=repr)
+            for table in metadata.sorted_tables
+        }
+
+
+@pytest.mark.parametrize("version", ["v1_1", "v1_2"])
+def test_a_bundle_becomes_schools_staff_classes_teams_and_schedules(sessions, version):
+    summary = _import(sessions, BUNDLES / version)
+
+    assert summary.counts["schools"]["created"] == 2
+    assert summary.counts["staff"]["created"] == 7
+    assert summary.skipped_students > 0
+    with sessions() as session:
+        schools = {s.sourced_id: s for s in session.exec(select(School))}
+        assert {s.timezone for s in schools.values()} == {"America/Chicago", "America/Denver"}
+        reading = session.exec(select(SchoolClass).where(SchoolClass.sourced_id == "cls-m-3read")).one()
+        assert (reading.title, reading.room, reading.periods, reading.grades) == (
+            "Grade 3 Reading",
+            "Room 104",
+            ["1"],
+            ["03"],
+        )
+        teacher_ids = session.exec(
+            select(ClassTeacher.person_id).where(ClassTeacher.class_id == reading.id)
+        ).all()
+        assert [session.get(Person, i).family_name for i in teacher_ids] == ["Okafor"]
+        leader = session.exec(select(Person).where(Person.sourced_id == "usr-brooks")).one()
+        roles = session.exec(select(StaffRole.role).where(StaffRole.person_id == leader.id)).all()
+        assert roles == [Role.LEADER]
+        assert session.exec(select(BellPeriod).where(BellPeriod.day_type == "early")).first() is not None
+        assert session.exec(select(CalendarDay).where(CalendarDay.day_type == "none")).first() is not None
+        teams = session.exec(select(Team)).all()
+        assert teams and all(t.slack_channel for t in teams)
+        assert all(t.grades or t.subjects for t in teams)
+
+
+def test_importing_twice_changes_nothing(sessions, engine):
+    _import(sessions, BUNDLES / "v1_2")
+    before = _dump(engine)
+
+    again = _import(sessions, BUNDLES / "v1_2")
+
+    assert not again.changed
+    assert _dump(engine) == before
+
+
+def test_a_changed_export_updates_only_what_changed(sessions, tmp_path):
+    bundle = shutil.copytree(BUNDLES / "v1_2", tmp_path / "bundle")
+    _import(sessions, bundle)
+    classes = bundle / "classes.csv"
+    classes.write_text(
+        classes.read_text(encoding="utf-8").replace("Room 104,sch-maple", "Room 110,sch-maple", 1),
+        encoding="utf-8",
+    )
+
+    summary = _import(sessions, bundle)
+
+    assert summary.counts["classes"]["updated"] == 1
+    assert summary.counts["staff"]["updated"] == 0
+    with sessions() as session:
+        assert (
+            session.exec(select(SchoolClass.room).where(SchoolClass.sourced_id == "cls-m-3read")).one()
+            == "Room 110"
+        )
+
+
+def test_no_student_data_is_stored(sessions, engine):
+    students = []
+    with (BUNDLES / "v1_2" / "roles.csv").open(encoding="utf-8-sig") as roles:
+        student_ids = {r["userSourcedId"] for r in csv.DictReader(roles) if r["role"] == "student"}
+    with (BUNDLES / "v1_2" / "users.csv").open(encoding="utf-8-sig") as users:
+        for row in csv.DictReader(users):
+            if row["sourcedId"] in student_ids:
+                students.append(row)
+    assert students, "the fixture must contain students for this test to mean anything"
+
+    _import(sessions, BUNDLES / "v1_2")
+
+    everything = repr(_dump(engine))
+    for student in students:
+        for field in ("sourcedId", "givenName", "familyName", "email", "username"):
+            if student[field]:
+                assert student[field] not in everything, f"student {field} stored"
+    columns = {c["name"] for t in inspect(engine).get_table_names() for c in inspect(engine).get_columns(t)}
+    assert not columns & {"birth_date", "birthdate", "sex", "race", "password", "student_id"}
+
+
+def test_a_failure_mid_import_writes_nothing(sessions, engine):
+    _import(sessions, BUNDLES / "v1_1")
+    before = _dump(engine)
+    good = read_bundle(BUNDLES / "v1_2")
+    broken = RosterSnapshot(
+        **{
+            **good.__dict__,
+            "classes": (
+                *good.classes,
+                ClassRecord("cls-x", "no-such-school", "X", None, (), (), (), None, ()),
+            ),
+        }
+    )
+
+    with pytest.raises(KeyError), transaction(sessions) as session:
+        apply_roster(session, snapshot=broken)
+
+    assert _dump(engine) == before
+
+
+def test_tobedeleted_people_are_deactivated_not_erased(sessions):
+    _import(sessions, BUNDLES / "v1_2")
+    good = read_bundle(BUNDLES / "v1_2")
+    with transaction(sessions) as session:
+        summary = apply_roster(
+            session,
+            snapshot=RosterSnapshot(**{**good.__dict__, "deleted": {"users": frozenset({"usr-nunez"})}}),
+        )
+
+    assert summary.counts["staff"]["deactivated"] == 1
+    with sessions() as session:
+        assert session.exec(select(Person.active).where(Person.sourced_id == "usr-nunez")).one() is False
+
+
+def test_schema_comes_from_migrations(engine):
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
