@@ -184,6 +184,15 @@ def import_roster(
             out.print(f"  not in Slack: {person.name} <{person.email}>", highlight=False, markup=False)
 
 
+@cli.command("demo")
+def demo() -> None:
+    """Run a synthetic district against an embedded fake Slack and print what each person receives."""
+    from bot.demo.run import run_demo
+
+    logs.configure("WARNING")
+    run_demo(out)
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -194,6 +203,11 @@ def _progress() -> Progress:
         transient=True,
         disable=not err.is_terminal,
     )
+
+
+from bot import cli_frameworks  # noqa: E402  (its commands use the helpers above)
+
+cli_frameworks.register(cli)
 
 
 def main() -> None:

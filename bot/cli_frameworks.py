@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
 
 from workflows.frameworks.service import (
     FrameworkChanges,
@@ -33,7 +34,10 @@ def register(cli: typer.Typer) -> None:
         path: Annotated[
             Path,
             typer.Argument(
-                exists=True, dir_okay=False, readable=True, help="a framework YAML file (see `rounds framework template`)"
+                exists=True,
+                dir_okay=False,
+                readable=True,
+                help="a framework YAML file (see `rounds framework template`)",
             ),
         ],
         district: Annotated[
@@ -61,9 +65,15 @@ def register(cli: typer.Typer) -> None:
                 if district is not None:
                     district_id = district_id_for(session, sourced_id=district)
                     if district_id is None:
-                        fail(f"no district with sourcedId '{district}': import the roster first (rounds import-roster)")
+                        fail(
+                            f"no district with sourcedId '{district}': import the roster first (rounds import-roster)"
+                        )
                 result = load_framework(
-                    session, spec=spec, district_id=district_id, source_digest=spec.digest, now=datetime.now(UTC)
+                    session,
+                    spec=spec,
+                    district_id=district_id,
+                    source_digest=spec.digest,
+                    now=datetime.now(UTC),
                 )
         except FrameworkError as error:
             _print_problems(err, error)
@@ -73,7 +83,8 @@ def register(cli: typer.Typer) -> None:
     @group.command("show")
     def show(
         district: Annotated[
-            str | None, typer.Option(help="the district's OneRoster sourcedId (default: the shared framework)")
+            str | None,
+            typer.Option(help="the district's OneRoster sourcedId (default: the shared framework)"),
         ] = None,
     ) -> None:
         """Print the current framework: rating scale, areas with their look-fors, forms. Retired ones marked."""
@@ -103,7 +114,7 @@ def register(cli: typer.Typer) -> None:
         out.print(default_framework_text(), highlight=False, markup=False, soft_wrap=True, end="")
 
 
-def _read(path: Path, err) -> FrameworkSpec:  # type: ignore[no-untyped-def]
+def _read(path: Path, err: Console) -> FrameworkSpec:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -115,7 +126,7 @@ def _read(path: Path, err) -> FrameworkSpec:  # type: ignore[no-untyped-def]
         _print_problems(err, error)
 
 
-def _print_problems(err, error: FrameworkError) -> typer.Exit:  # type: ignore[no-untyped-def]
+def _print_problems(err: Console, error: FrameworkError) -> NoReturn:
     err.print(
         f"[bold red]The framework was not loaded[/] ({len(error.problems)} problem(s); nothing was written):",
         highlight=False,

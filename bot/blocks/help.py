@@ -21,7 +21,9 @@ def help_message(profile: StaffProfile, *, unknown: str | None = None) -> dict:
         f"{', '.join(sorted(_ROLE_NAMES[r] for r in entry.roles))} at {entry.school.name}"
         for entry in profile.schools
     )
-    intro = f"Hi {profile.person.given_name}! You're {where or 'on the roster'}."
+    intro = (
+        f"Hi {profile.person.given_name}! Rounds knows you as: {where or 'staff, with no school role yet'}."
+    )
     if unknown:
         intro = f"I don't know `{ids.ROUNDS_COMMAND} {unknown}`. " + intro
     body = "\n".join(lines)

@@ -400,8 +400,8 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeSlack:
     """The Slack Web API on 127.0.0.1, recording every call and keeping Slack-shaped state.
 
-    Directory data (tokens, users, channels) is configuration and survives :meth:`reset`; everything the
-    API created (messages, views, DMs, files, triggers, response URLs, rate budgets) does not.
+    Known tokens survive :meth:`reset`; everything else (users, channels, calls, messages, views, DMs,
+    files, triggers, response URLs, rate budgets, injected failures) is forgotten.
     """
 
     def __init__(
@@ -568,10 +568,14 @@ class FakeSlack:
             self._queued_failures.clear()
             self._random_failures.clear()
 
-    def reset(self) -> None:
-        """Forget calls, injected failures and everything the API created; keep the directory."""
+    def reset(self, *, keep_directory: bool = False) -> None:
+        """Forget calls, injected failures and everything the API created, so tests sharing one server
+        stay independent. Users and channels go too unless ``keep_directory``; tokens always stay."""
         with self._lock:
             self._clear_state()
+            if not keep_directory:
+                self._users.clear()
+                self._channels.clear()
 
     @staticmethod
     def _check_kinds(kinds: Iterable[str]) -> None:

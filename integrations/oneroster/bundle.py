@@ -11,7 +11,7 @@ from integrations.oneroster.manifest import read_manifest
 from integrations.oneroster.organisations import Orgs, read_academic_sessions, read_courses, read_orgs
 from integrations.oneroster.people import LEADER_ROLES, TEACHER, People, read_roles, read_users
 from integrations.oneroster.problems import Problems
-from integrations.oneroster.reading import Reading, file_name
+from integrations.oneroster.reading import ABSENT, Reading, file_name
 from integrations.oneroster.rounds_files import (
     read_bell_schedules,
     read_calendar,
@@ -30,7 +30,10 @@ from workflows.roster.snapshot import (
     StaffMember,
 )
 
-REQUIRED_KINDS = ("orgs", "users", "classes", "enrollments", "bell_schedules")
+REQUIRED_KINDS = {
+    "1.1": ("orgs", "users", "classes", "enrollments", "bell_schedules"),
+    "1.2": ("orgs", "users", "roles", "classes", "enrollments", "bell_schedules"),
+}
 
 
 def read_bundle(path: Path, *, progress: Progress | None = None) -> RosterSnapshot:
@@ -105,10 +108,9 @@ def _check_required_files(reading: Reading) -> None:
     """A bulk bundle must be whole; a delta bundle may carry only what changed."""
     if reading.is_delta:
         return
-    required = [*REQUIRED_KINDS, "roles"] if reading.version == "1.2" else list(REQUIRED_KINDS)
-    for kind in required:
+    for kind in REQUIRED_KINDS[reading.version]:
         if not reading.present(kind):
-            listed_absent = kind.lower() in reading.modes
+            listed_absent = reading.modes.get(kind.lower()) == ABSENT
             reason = " (manifest.csv lists it as absent)" if listed_absent else ""
             reading.problems.add(file_name(kind), None, None, f"required file is missing{reason}")
 

@@ -97,6 +97,9 @@ def read_users(reading: Reading, orgs: Orgs, roles: RoleRows | None) -> People:
     """Staff from users.csv; `roles` is roles.csv for 1.2, None for 1.1 (where users.csv has `role`)."""
     people = People()
     seen: dict[str, int] = {}
+    if roles is not None and not reading.complete("roles"):
+        # Without every role, nobody can be told apart from a student: users are not "known" either.
+        reading.unreadable.add("users")
     required = USER_COLUMNS_1_1 if roles is None else USER_COLUMNS_1_2
     optional = (*STATUS_COLUMNS, "primaryOrgSourcedId", "preferredGivenName", "preferredFamilyName")
     for row in reading.rows("users", required=required, optional=optional):

@@ -344,7 +344,7 @@ def test_completing_an_upload_that_never_happened_fails(client: WebClient) -> No
     assert error.response["error"] == "file_not_found"
 
 
-def test_reset_forgets_activity_but_keeps_the_directory(fake: FakeSlack, client: WebClient) -> None:
+def test_reset_forgets_everything_but_the_tokens(fake: FakeSlack, client: WebClient) -> None:
     client.chat_postMessage(channel="U100LEAD", text="hi")
     fake.fail("auth.test", kind="500")
 
@@ -352,7 +352,18 @@ def test_reset_forgets_activity_but_keeps_the_directory(fake: FakeSlack, client:
 
     assert (fake.calls, fake.messages(), fake.dm_channel_for("U100LEAD")) == ([], [], None)
     assert client.auth_test()["ok"]
+    with pytest.raises(SlackApiError):
+        client.users_lookupByEmail(email="pat.leader@lincoln.example.org")
+
+
+def test_reset_can_keep_the_directory(fake: FakeSlack, client: WebClient) -> None:
+    client.chat_postMessage(channel="C0TEAM5", text="hi")
+
+    fake.reset(keep_directory=True)
+
+    assert fake.messages() == []
     assert client.users_lookupByEmail(email="pat.leader@lincoln.example.org")["ok"]
+    assert client.chat_postMessage(channel="C0TEAM5", text="again")["ok"]
 
 
 def test_a_refused_post_to_a_user_leaves_no_dm_behind(fake: FakeSlack, client: WebClient) -> None:

@@ -389,7 +389,7 @@ def test_a_skip_made_good_by_a_later_visit_no_longer_jumps_the_queue() -> None:
         ((), "never visited"),
         ((PastVisit("t00", "L1", CYCLE[0], "2"),), "last seen 9 school days ago; not yet seen in period"),
         ((PastVisit("t00", "L1", CYCLE[8], "2"),), "last seen 1 school day ago; not yet seen in period"),
-        ((PastVisit("t00", "L2", CYCLE[0], "2"),), "never visited"),  # another leader's visit
+        ((PastVisit("t00", "L2", CYCLE[0], "2"),), "not yet visited by you"),  # another leader's visit
         ((PastVisit("t00", "L1", date(2026, 10, 2), "1"),), "last seen Oct 2, before this cycle"),
     ],
 )
@@ -552,7 +552,7 @@ def test_the_explanation_of_a_cycle_reads_plainly() -> None:
         Leader("L2", "Mr Okafor"),
     ]
     plans = simulate_cycle(
-        settings=RotationSettings(paired_share=0.2),
+        settings=RotationSettings(),
         cycle_days=CYCLE,
         bell_schedules=BELLS,
         sections=sections,
@@ -560,7 +560,7 @@ def test_the_explanation_of_a_cycle_reads_plainly() -> None:
     )
     lines = assess(plans, sections=sections, leaders=leaders).lines()
 
-    assert lines[0].startswith("10 school days, 2 leaders, 60 visits (")
+    assert lines[0] == "10 school days, 2 leaders, 60 visits (0 in calibration pairs)"
     assert lines[1] == "Coverage: 45/45 teachers seen (100%)"
     assert lines[2].startswith("  Ms Rivera: 30/30 (100%), 30 visits, 3–3 a day")
     assert "Conflicts: none" in lines

@@ -31,7 +31,7 @@ def test_rounds_help_tells_a_leader_what_they_can_do(rounds, sessions, slack):
     reply = response.json()
     assert reply["response_type"] == "ephemeral"
     assert "Hi Ada!" in reply["text"]
-    assert "leader at Maple Elementary" in reply["text"]
+    assert "Rounds knows you as: leader at Maple Elementary" in reply["text"]
     assert "/rounds help" in reply["text"]
 
 

@@ -310,7 +310,8 @@ class _DayPlanner:
             leader.leader_id: sorted(everyone if leader.caseload is None else leader.caseload)
             for leader in self.leaders
         }
-        self.seen = self._summarise(history)
+        self.caseload_sets = {leader_id: frozenset(c) for leader_id, c in self.caseloads.items()}
+        self.seen, self.last_seen_by_anyone = self._summarise(history)
         self.busy = {leader.leader_id: self._busy_minutes(leader) for leader in self.leaders}
         # Bookkeeping for the day.
         self.visits: dict[str, list[PlannedVisit]] = {leader.leader_id: [] for leader in self.leaders}
@@ -325,11 +326,19 @@ class _DayPlanner:
 
     # -- inputs, summarised -------------------------------------------------------------------------
 
-    def _summarise(self, history: Iterable[PastVisit]) -> dict[tuple[str, str], _Seen]:
+    def _summarise(
+        self, history: Iterable[PastVisit]
+    ) -> tuple[dict[tuple[str, str], _Seen], dict[str, date]]:
+        """Per (leader, teacher) what the leader has seen; per teacher when any leader last saw them."""
         today = self.day.day
         seen: dict[tuple[str, str], _Seen] = {}
+        anyone: dict[str, date] = {}
         for v in history:
-            if v.day > today or v.leader_id not in self.by_id:
+            if v.day > today:
+                continue
+            if v.outcome == Outcome.DONE and v.day > anyone.get(v.teacher_id, date.min):
+                anyone[v.teacher_id] = v.day
+            if v.leader_id not in self.by_id:
                 continue
             s = seen.setdefault((v.leader_id, v.teacher_id), _Seen())
             if v.day == today:
@@ -342,7 +351,7 @@ class _DayPlanner:
                     s.by_period[v.period] = v.day
             elif v.day < today and (s.last_lapse or date.min, s.lapse_outcome) < (v.day, str(v.outcome)):
                 s.last_lapse, s.lapse_outcome = v.day, str(v.outcome)
-        return seen
+        return seen, anyone
 
     def _busy_minutes(self, leader: Leader) -> list[tuple[int, int]]:
         spans = []
@@ -359,11 +368,12 @@ class _DayPlanner:
     def _queue(self, leader: Leader) -> list[str]:
         """The leader's visitable teachers, most overdue first."""
 
-        def overdue(teacher_id: str) -> tuple[int, date, date, str]:
+        def overdue(teacher_id: str) -> tuple[int, date, date, date, str]:
+            # Between teachers equally overdue for this leader, the one no leader has seen for longest.
             s = self._seen(leader.leader_id, teacher_id)
-            if s.pending_lapse:
-                return (0, s.last_lapse or date.min, s.last_done or date.min, teacher_id)
-            return (1, date.min, s.last_done or date.min, teacher_id)
+            by_anyone = self.last_seen_by_anyone.get(teacher_id, date.min)
+            lapse = s.last_lapse if s.pending_lapse and s.last_lapse else None
+            return (0 if lapse else 1, lapse or date.min, s.last_done or date.min, by_anyone, teacher_id)
 
         skip = leader.not_today
         teachers = [
@@ -514,15 +524,29 @@ class _DayPlanner:
                 self._plan_pair(host, [p for p in partners if self._has_room(p)])
 
     def _plan_pair(self, host: str, partners: list[str]) -> bool:
-        for teacher_id in self._candidates(host):
-            # A partner who has the teacher in their own caseload gets the visit counted; prefer them.
-            ranked = sorted(partners, key=lambda p: teacher_id not in self.caseloads[p])
-            for slot in self._slots(host, teacher_id):
-                if not self._fits(host, slot):
-                    continue
-                for partner in ranked:
-                    if not self._free_for(partner, teacher_id) or not self._fits(partner, slot):
-                        continue
+        """The host's most overdue teacher whom a partner also has yet to see this cycle, else one in a
+        partner's caseload, else any: a pair spends a visit of each leader, so let it count for both."""
+        candidates = list(self._candidates(host))
+        for wanted in (self._partner_needs, self._partner_may, lambda partner, teacher_id: True):
+            for teacher_id in candidates:
+                ranked = [p for p in partners if wanted(p, teacher_id)]
+                if ranked and self._try_pair(host, ranked, teacher_id):
+                    return True
+        return False
+
+    def _partner_needs(self, partner: str, teacher_id: str) -> bool:
+        last = self._seen(partner, teacher_id).last_done
+        return self._partner_may(partner, teacher_id) and (last is None or last < self.cycle_start)
+
+    def _partner_may(self, partner: str, teacher_id: str) -> bool:
+        return teacher_id in self.caseload_sets[partner]
+
+    def _try_pair(self, host: str, partners: list[str], teacher_id: str) -> bool:
+        for slot in self._slots(host, teacher_id):
+            if not self._fits(host, slot):
+                continue
+            for partner in partners:
+                if self._free_for(partner, teacher_id) and self._fits(partner, slot):
                     self._book_pair(host, partner, teacher_id, slot)
                     return True
         return False
@@ -537,7 +561,7 @@ class _DayPlanner:
         host_name, partner_name = self.by_id[host].display_name, self.by_id[partner].display_name
         host_reason = f"{self._reason(host, teacher_id, slot)}; paired calibration visit with {partner_name}"
         partner_reason = f"paired calibration visit with {host_name}"
-        if teacher_id in self.caseloads[partner]:
+        if teacher_id in self.caseload_sets[partner]:
             partner_reason += f"; {self._reason(partner, teacher_id, slot)}"
         self._book(self._visit(host, teacher_id, slot, host_reason, partner), keep=True)
         self._book(self._visit(partner, teacher_id, slot, partner_reason, host), keep=True)
@@ -552,7 +576,11 @@ class _DayPlanner:
                 f"{seen.lapse_outcome} on {format_day(seen.last_lapse)} — back at the top of the queue"
             )
         if seen.last_done is None:
-            if not seen.pending_lapse:
+            if seen.pending_lapse:
+                pass
+            elif teacher_id in self.last_seen_by_anyone:
+                parts.append("not yet visited by you")
+            else:
                 parts.append("never visited")
         else:
             parts.append(self._since(seen.last_done))

@@ -280,9 +280,12 @@ def _conflicts(
             rooms[(v.period, f"class:{v.class_id}")].append(v)
             if v.room:
                 rooms[(v.period, f"room:{v.room}")].append(v)
+        reported: set[tuple[PlannedVisit, ...]] = set()
         for (period, where), group in sorted(rooms.items()):
-            if len(group) > 1 and not _is_pair(group):
-                names = ", ".join(sorted(v.leader_id for v in group))
+            together = tuple(sorted(group, key=lambda v: (v.leader_id, v.start)))
+            if len(group) > 1 and not _is_pair(group) and together not in reported:
+                reported.add(together)
+                names = ", ".join(v.leader_id for v in together)
                 found.append(
                     Conflict("room", day, f"{where.split(':', 1)[1]} in {period_label(period)}: {names}")
                 )

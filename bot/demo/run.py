@@ -1,0 +1,62 @@
+"""`rounds demo`: the demo district, driven as Slack would drive it, printing what each person received.
+
+Each capability adds a scene; the demo always shows everything Rounds does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.panel import Panel
+
+from bot import ids
+from bot.demo.world import DemoWorld, demo_world
+from workflows.roster.snapshot import Role
+
+Scene = Callable[[DemoWorld, Console], None]
+
+
+def scene_help(world: DemoWorld, console: Console) -> None:
+    """Everyone can ask Rounds what it does for them; someone off the roster gets a friendly answer."""
+    district = world.district
+    people = [district.leaders[0], district.coaches[0], district.teachers[0], district.admins[0]]
+    for person in people:
+        reply = world.driver.command(person.slack_user_id, ids.ROUNDS_COMMAND, "help").json()
+        console.print(
+            Panel(reply["text"], title=f"{person.name} ({person.title}) types /rounds help", expand=False)
+        )
+    world.slack.add_user("U0VISITOR", email="guest.speaker@elsewhere.example", real_name="Guest Speaker")
+    reply = world.driver.command("U0VISITOR", ids.ROUNDS_COMMAND, "help").json()
+    console.print(
+        Panel(reply["text"], title="A guest speaker (not on the roster) types /rounds help", expand=False)
+    )
+
+
+SCENES: list[tuple[str, Scene]] = [
+    ("/rounds help, by role", scene_help),
+]
+
+
+def run_demo(console: Console) -> None:
+    with demo_world() as world:
+        district = world.district
+        console.rule(f"[bold]{district.name}")
+        for school in district.schools:
+            console.print(
+                f"{school.name} ({school.timezone}): "
+                f"{len([p for p in district.teachers if p.has_role(Role.TEACHER, school.sourced_id)])} teachers, "
+                f"{len([p for p in district.leaders if p.has_role(Role.LEADER, school.sourced_id)])} leaders"
+            )
+        console.print(
+            f"{len(district.coaches)} instructional coaches, {len(district.teams)} teams; "
+            f"{len(district.student_sourced_ids)} student rows in the export were read past and never stored."
+        )
+        for title, scene in SCENES:
+            console.rule(title)
+            scene(world, console)
+        console.rule("Slack Web API calls made by Rounds")
+        counts: dict[str, int] = {}
+        for call in world.slack.calls:
+            counts[call.method] = counts.get(call.method, 0) + 1
+        console.print(", ".join(f"{method} × {n}" for method, n in sorted(counts.items())))

@@ -1,0 +1,235 @@
+"""The outbox: write a message once under its idempotency key, then claim, record and query its sending.
+
+Callers only ever ``enqueue``; the delivery worker (``bot/delivery_worker.py``) does the rest through the
+claim/record functions below. Every state change is one short UPDATE guarded by the row's status and owner,
+so two workers, a restarted worker and a worker that lost its lease never both own a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from workflows.deliveries.models import Delivery, DeliveryStatus
+
+METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "views.publish"})
+
+_table = Delivery.__table__  # type: ignore[attr-defined]
+_c = _table.c
+
+
+class DeliveryError(ValueError):
+    """A delivery that could never be sent (unknown method, missing recipient, bad update_of)."""
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    method: str,
+    args: dict[str, Any],
+    not_before: datetime | None = None,
+    update_of: str | None = None,
+    now: datetime | None = None,
+) -> Delivery:
+    """Write a message to send, once: a second call with the same key returns the first row unchanged.
+
+    Race-safe (INSERT … ON CONFLICT DO NOTHING on the unique key), so two schedulers enqueueing the same
+    reminder at the same moment still make one row. ``now`` defaults to the database's clock.
+    """
+    _check(key=key, method=method, args=args, update_of=update_of)
+    if not_before is not None and not_before.utcoffset() is None:
+        raise DeliveryError("not_before must be timezone-aware")
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {
+        "key": key,
+        "method": method,
+        "args": args,
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "not_before": not_before,
+        "created_at": now if now is not None else func.now(),
+        "update_of": update_of,
+    }
+    session.execute(insert(_table).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    found = get(session, key=key)
+    assert found is not None, "the row was just inserted or already there"
+    return found
+
+
+def _check(*, key: str, method: str, args: dict[str, Any], update_of: str | None) -> None:
+    if not key or len(key) > 255:
+        raise DeliveryError("a delivery key is 1 to 255 characters")
+    if method not in METHODS:
+        raise DeliveryError(f"unsupported method {method!r}; use one of {sorted(METHODS)}")
+    if not isinstance(args, dict):
+        raise DeliveryError("args must be a dict of Slack Web API arguments")
+    if method == "views.publish" and not args.get("user_id"):
+        raise DeliveryError("views.publish needs args['user_id']")
+    if method in ("chat.postMessage", "chat.postEphemeral") and not args.get("channel"):
+        raise DeliveryError(f"{method} needs args['channel'] (a channel id, or a user id for a DM)")
+    if method == "chat.update" and update_of is None and not (args.get("channel") and args.get("ts")):
+        raise DeliveryError("chat.update needs update_of=<key>, or args['channel'] and args['ts']")
+    if update_of is not None and method != "chat.update":
+        raise DeliveryError("update_of is only for chat.update")
+
+
+# --------------------------------------------------------------------------- queries for features and admins
+
+
+def get(session: Session, *, key: str) -> Delivery | None:
+    return session.execute(select(Delivery).where(_c.key == key)).scalars().first()
+
+
+def failed(session: Session, *, since: datetime | None = None) -> list[Delivery]:
+    """Deliveries that were given up on, newest first (admins: `rounds deliveries --failed`)."""
+    query = select(Delivery).where(_c.status == DeliveryStatus.FAILED.value)
+    if since is not None:
+        query = query.where(_c.created_at >= since)
+    return list(session.execute(query.order_by(_c.id.desc())).scalars())
+
+
+def recent(session: Session, *, limit: int = 50) -> list[Delivery]:
+    """The latest deliveries in any state, newest first."""
+    return list(session.execute(select(Delivery).order_by(_c.id.desc()).limit(limit)).scalars())
+
+
+def pending_count(session: Session) -> int:
+    """Deliveries not yet sent or given up on (waiting, or being sent right now)."""
+    unfinished = _c.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value])
+    return int(session.execute(select(func.count()).select_from(_table).where(unfinished)).scalar_one())
+
+
+def next_wake(session: Session, *, now: datetime) -> datetime | None:
+    """When a worker draining the outbox should look again, or None when nothing is due or in flight.
+
+    Counts rows due now, rows waiting out a retry (tried before) and rows claimed by any worker (their lease
+    may lapse); not rows scheduled for later that were never tried.
+    """
+    pending = _c.status == DeliveryStatus.PENDING.value
+    retrying = and_(pending, or_(_c.first_tried_at.is_not(None), _c.not_before.is_(None), _c.not_before <= now))
+    soonest_retry = select(func.min(func.coalesce(_c.not_before, now))).where(retrying)
+    soonest_lease = select(func.min(_c.lease_until)).where(_c.status == DeliveryStatus.SENDING.value)
+    times = [session.execute(q).scalar_one() for q in (soonest_retry, soonest_lease)]
+    found = [_aware(t) for t in times if t is not None]
+    return min(found) if found else None
+
+
+def _aware(value: datetime | str) -> datetime:
+    """Aggregates skip the column type on some backends; bring them back to aware UTC datetimes."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- the worker's side
+
+
+def _due(now: datetime):  # type: ignore[no-untyped-def]
+    waiting = and_(
+        _c.status == DeliveryStatus.PENDING.value, or_(_c.not_before.is_(None), _c.not_before <= now)
+    )
+    abandoned = and_(_c.status == DeliveryStatus.SENDING.value, _c.lease_until < now)
+    return or_(waiting, abandoned)
+
+
+def claim(session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
+    """Take up to ``limit`` due rows, oldest first, for ``worker`` until ``now + lease``.
+
+    Due: pending and past ``not_before``, or claimed by a worker whose lease ran out (it crashed or hung).
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent workers take disjoint rows without waiting. SQLite
+    serialises writers, so the single UPDATE … WHERE id IN (…) is already atomic.
+    """
+    picked = select(_c.id).where(_due(now)).order_by(_c.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        picked = picked.with_for_update(skip_locked=True)
+    statement = (
+        update(Delivery)
+        .where(_c.id.in_(picked.scalar_subquery()), _due(now))
+        .values(
+            status=DeliveryStatus.SENDING.value,
+            claimed_by=worker,
+            lease_until=now + lease,
+            first_tried_at=func.coalesce(_c.first_tried_at, now),
+        )
+        .returning(Delivery)
+        .execution_options(synchronize_session=False)
+    )
+    rows = list(session.execute(statement).scalars())
+    return sorted(rows, key=lambda row: row.id or 0)
+
+
+def start_attempt(session: Session, *, delivery_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
+    """Count one call to Slack and renew the lease, only if ``worker`` still owns the row.
+
+    Done right before each call: a worker whose claim was retaken by another (its lease lapsed) gets False
+    and does not send.
+    """
+    result = session.execute(
+        update(_table)
+        .where(
+            _c.id == delivery_id, _c.status == DeliveryStatus.SENDING.value, _c.claimed_by == worker
+        )
+        .values(attempts=_c.attempts + 1, lease_until=now + lease)
+    )
+    return result.rowcount == 1
+
+
+def mark_sent(
+    session: Session, *, delivery_id: int, now: datetime, channel: str | None, ts: str | None
+) -> None:
+    """Record what Slack made of it. Unconditional on owner: it was sent, whoever holds the row now."""
+    session.execute(
+        update(_table)
+        .where(_c.id == delivery_id, _c.status != DeliveryStatus.SENT.value)
+        .values(
+            status=DeliveryStatus.SENT.value,
+            slack_channel=channel,
+            slack_ts=ts,
+            sent_at=now,
+            lease_until=None,
+            last_error=None,
+        )
+    )
+
+
+def mark_failed(session: Session, *, delivery_id: int, worker: str, error: str) -> bool:
+    """Give up on a row this worker owns; ``error`` is a short code, shown to admins."""
+    result = session.execute(
+        update(_table)
+        .where(_c.id == delivery_id, _c.status == DeliveryStatus.SENDING.value, _c.claimed_by == worker)
+        .values(status=DeliveryStatus.FAILED.value, last_error=error[:64], lease_until=None)
+    )
+    return result.rowcount == 1
+
+
+def release(
+    session: Session, *, delivery_ids: Sequence[int], worker: str, not_before: datetime, error: str | None
+) -> int:
+    """Hand rows back to the outbox until ``not_before`` (a retry, or waiting for another delivery)."""
+    if not delivery_ids:
+        return 0
+    values: dict[str, Any] = {
+        "status": DeliveryStatus.PENDING.value,
+        "not_before": not_before,
+        "claimed_by": None,
+        "lease_until": None,
+    }
+    if error is not None:
+        values["last_error"] = error[:64]
+    result = session.execute(
+        update(_table)
+        .where(
+            _c.id.in_(list(delivery_ids)),
+            _c.status == DeliveryStatus.SENDING.value,
+            _c.claimed_by == worker,
+        )
+        .values(**values)
+    )
+    return result.rowcount

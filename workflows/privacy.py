@@ -1,0 +1,152 @@
+"""Who may see what. Every surface (modal, options, DMs, App Home, digests, coaching) asks here.
+
+The rules (DESIGN.md, "Privacy rules"):
+- a teacher sees only their own walkthroughs, ratings and coaching notes;
+- a leader sees individual data only for the schools they lead (admins count as leaders of their schools);
+- coaching notes are readable by the coach who wrote them and the teacher they concern, no one else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, func, or_
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from workflows.roster.models import Person, School, StaffRole
+from workflows.roster.service import StaffProfile
+from workflows.roster.snapshot import Role
+from workflows.walkthroughs.models import Walkthrough
+
+LEADING_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A person looking at Rounds, reduced to what the rules need."""
+
+    person_id: int
+    led_school_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, profile: StaffProfile) -> Viewer:
+        led = {s.school.id for s in profile.schools if s.roles & LEADING_ROLES and s.school.id is not None}
+        return cls(person_id=profile.person.id or 0, led_school_ids=frozenset(led))
+
+    @property
+    def leads_a_school(self) -> bool:
+        return bool(self.led_school_ids)
+
+
+@dataclass(frozen=True)
+class TeacherAtSchool:
+    """A teacher as a leader may pick them: at one school that leader leads."""
+
+    teacher_id: int
+    school_id: int
+    name: str
+    school_name: str
+    slack_user_id: str | None
+
+
+def can_log_walkthroughs(viewer: Viewer) -> bool:
+    """Leaders and admins log walkthroughs; teachers and coaches do not."""
+    return viewer.leads_a_school
+
+
+def can_see_walkthrough(viewer: Viewer, walkthrough: Walkthrough) -> bool:
+    return walkthrough.teacher_id == viewer.person_id or walkthrough.school_id in viewer.led_school_ids
+
+
+def walkthrough_visibility(viewer: Viewer) -> ColumnElement[bool]:
+    """The SQL form of `can_see_walkthrough`, for queries over many walkthroughs."""
+    led = sorted(viewer.led_school_ids)
+    return or_(
+        col(Walkthrough.teacher_id) == viewer.person_id,
+        col(Walkthrough.school_id).in_(led) if led else false(),
+    )
+
+
+def visible_walkthroughs(viewer: Viewer) -> SelectOfScalar[Walkthrough]:
+    """Every walkthrough the viewer may see; callers narrow it further, never widen it."""
+    return select(Walkthrough).where(walkthrough_visibility(viewer))
+
+
+def can_respond_as_teacher(viewer: Viewer, walkthrough: Walkthrough) -> bool:
+    """Thanks, reflections and "let's talk" come only from the teacher who was visited."""
+    return walkthrough.teacher_id == viewer.person_id
+
+
+def can_edit_walkthrough(viewer: Viewer, walkthrough: Walkthrough) -> bool:
+    """Only the observer who wrote the evidence changes it, and only while they lead that school."""
+    return walkthrough.observer_id == viewer.person_id and walkthrough.school_id in viewer.led_school_ids
+
+
+def can_read_coaching_note(viewer: Viewer, *, coach_id: int, teacher_id: int) -> bool:
+    """Coaching is non-evaluative: the coach who wrote the note and the teacher it concerns, no one else."""
+    return viewer.person_id in (coach_id, teacher_id)
+
+
+def teachers_visible_to(
+    session: Session,
+    *,
+    viewer: Viewer,
+    query: str = "",
+    slack_user_id: str | None = None,
+    teacher_id: int | None = None,
+    school_id: int | None = None,
+    limit: int = 100,
+) -> list[TeacherAtSchool]:
+    """Teachers at the schools the viewer leads whose name matches every word of `query`."""
+    led = sorted(viewer.led_school_ids)
+    if not led:
+        return []
+    statement = (
+        select(Person, School)
+        .join(StaffRole, col(StaffRole.person_id) == Person.id)
+        .join(School, col(School.id) == StaffRole.school_id)
+        .where(
+            col(StaffRole.role) == Role.TEACHER.value,
+            col(StaffRole.school_id).in_(led),
+            col(Person.active).is_(True),
+        )
+    )
+    full_name = func.lower(Person.given_name + " " + Person.family_name)
+    for word in query.lower().split():
+        statement = statement.where(full_name.contains(word, autoescape=True))
+    if slack_user_id is not None:
+        statement = statement.where(Person.slack_user_id == slack_user_id)
+    if teacher_id is not None:
+        statement = statement.where(Person.id == teacher_id)
+    if school_id is not None:
+        statement = statement.where(School.id == school_id)
+    statement = statement.order_by(
+        col(Person.given_name), col(Person.family_name), col(Person.id), col(School.name)
+    )
+    return [
+        TeacherAtSchool(
+            teacher_id=person.id or 0,
+            school_id=school.id or 0,
+            name=person.name,
+            school_name=school.name,
+            slack_user_id=person.slack_user_id,
+        )
+        for person, school in session.exec(statement.limit(limit)).all()
+    ]
+
+
+def can_observe(session: Session, *, viewer: Viewer, teacher_id: int, school_id: int) -> bool:
+    """A leader may log a visit to a teacher only at a school that leader leads."""
+    return bool(teachers_visible_to(session, viewer=viewer, teacher_id=teacher_id, school_id=school_id))
+
+
+def leads_school(session: Session, *, person_id: int, school_id: int) -> bool:
+    """Whether a person is a leader (or admin) of the school: a second observer must be."""
+    roles = [r.value for r in LEADING_ROLES]
+    found = session.exec(
+        select(StaffRole.id).where(
+            StaffRole.person_id == person_id, StaffRole.school_id == school_id, col(StaffRole.role).in_(roles)
+        )
+    ).first()
+    return found is not None
