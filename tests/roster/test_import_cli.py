@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from bot.cli import cli
@@ -38,8 +38,8 @@ def test_import_prints_counts_and_matches_staff_to_slack_by_email(database_url, 
     assert "not in Slack: Karim Haddad <karim.haddad@riverbend.example.org>" in result.output
     with sessions() as session:
         rows = session.exec(
-            select(Person.sourced_id, Person.slack_user_id).where(Person.slack_user_id != None)
-        ).all()  # noqa: E711
+            select(Person.sourced_id, Person.slack_user_id).where(col(Person.slack_user_id).is_not(None))
+        ).all()
     linked = dict(rows)
     assert linked == {"usr-brooks": "U_BROOKS", "usr-okafor": "U_OKAFOR"}
 
