@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -42,6 +44,15 @@ def load_settings() -> Settings:
         fail(f"bad configuration: {problems}", 2)
     logs.configure(settings.log_level)
     return settings
+
+
+@contextmanager
+def required_settings() -> Iterator[None]:
+    """Turns a missing setting into a usage error that names the variable to set."""
+    try:
+        yield
+    except MissingSetting as error:
+        fail(str(error), 2)
 
 
 def open_database(settings: Settings, *, migrate: bool):  # type: ignore[no-untyped-def]
@@ -91,13 +102,12 @@ def serve(
     from workflows.db import make_sessions
 
     settings = load_settings()
+    with required_settings():
+        for name in ("slack_bot_token", "slack_signing_secret"):
+            settings.secret(name)
     engine = open_database(settings, migrate=migrate)
-    try:
-        app = build_app(
-            Runtime(settings=settings, sessions=make_sessions(engine)), client=make_client(settings)
-        )
-    except MissingSetting as error:
-        fail(str(error), 2)
+    app = build_app(Runtime(settings=settings, sessions=make_sessions(engine)), client=make_client(settings))
+    out.print(f"Rounds is listening on http://{host}:{port}/slack/events")
     uvicorn.run(build_server(app=app, engine=engine), host=host, port=port, log_level="warning")
 
 
@@ -114,14 +124,12 @@ def socket(
     from workflows.db import make_sessions
 
     settings = load_settings()
+    with required_settings():
+        for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token"):
+            settings.secret(name)
     engine = open_database(settings, migrate=migrate)
-    try:
-        app = build_app(
-            Runtime(settings=settings, sessions=make_sessions(engine)), client=make_client(settings)
-        )
-        SocketModeHandler(app, settings.secret("slack_app_token")).start()
-    except MissingSetting as error:
-        fail(str(error), 2)
+    app = build_app(Runtime(settings=settings, sessions=make_sessions(engine)), client=make_client(settings))
+    SocketModeHandler(app, settings.secret("slack_app_token")).start()
 
 
 @cli.command("import-roster")

@@ -237,14 +237,16 @@ class DeliveryWorker:
         deadline = self._now() + timeout
         finished = 0
         while self._now() < deadline:
-            finished += self.run_once()
+            done = self.run_once()
+            finished += done
+            if done:
+                continue
             with transaction(self.sessions) as session:
                 wake_at = service.next_wake(session, now=self.clock())
             if wake_at is None:
                 break
-            wait = wake_at.timestamp() - self._now()
-            if wait > 0:
-                self.sleep(min(wait, max(0.0, deadline - self._now()), self.poll_seconds))
+            wait = min(wake_at.timestamp() - self._now(), deadline - self._now(), self.poll_seconds)
+            self.sleep(max(0.05, wait))
         return finished
 
     def run_forever(self, stop: threading.Event) -> None:
@@ -341,7 +343,7 @@ class DeliveryWorker:
                             return item
                         soonest = ready if soonest is None else min(soonest, ready)
                     if soonest is None:
-                        if not hand.busy:
+                        if not hand.busy and not state.refilling:
                             return None
                         self._lock.wait(0.05)
                         continue
@@ -417,18 +419,21 @@ class DeliveryWorker:
             if status == 429 or code == "ratelimited":
                 retry_after = _retry_after(response.headers)
                 workspace = self._pace.rate_limited(item.lane, method, self._now(), retry_after)
-                return Outcome("retry", error="ratelimited_workspace" if workspace else "ratelimited",
-                               wait=retry_after)
+                return Outcome(
+                    "retry", error="ratelimited_workspace" if workspace else "ratelimited", wait=retry_after
+                )
             if status >= 500:
                 return Outcome("retry", error=f"http_{status}", wait=self._backoff(item))
             if code in RETRYABLE_ERRORS:
                 return Outcome("retry", error=str(code), wait=self._backoff(item))
             return Outcome("failed", error=str(code or f"http_{status}"))
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             return Outcome("retry", error="timeout", wait=self._backoff(item))
         except (OSError, HTTPException) as problem:
             timed_out = "timed out" in str(problem)
-            return Outcome("retry", error="timeout" if timed_out else "connection_error", wait=self._backoff(item))
+            return Outcome(
+                "retry", error="timeout" if timed_out else "connection_error", wait=self._backoff(item)
+            )
 
     def _backoff(self, item: _Item) -> float:
         wait = min(self.backoff_max, self.backoff_base * 2 ** (item.tries - 1))
@@ -437,17 +442,24 @@ class DeliveryWorker:
     def _finish(self, hand: _Hand, state: _Run, item: _Item, outcome: Outcome) -> None:
         """Record the outcome: sent, failed, held for a short retry, or handed back to the outbox."""
         now = self.clock()
-        if outcome.kind == "retry" and now + timedelta(seconds=outcome.wait) - item.first_tried_at > self.give_up_after:
+        if (
+            outcome.kind == "retry"
+            and now + timedelta(seconds=outcome.wait) - item.first_tried_at > self.give_up_after
+        ):
             outcome = Outcome("failed", error=outcome.error)
         if outcome.kind == "lost":
             self._log_line(item, "lost_claim")
             return
         if outcome.kind == "sent":
             with transaction(self.sessions) as session:
-                service.mark_sent(session, delivery_id=item.id, now=now, channel=outcome.channel, ts=outcome.ts)
+                service.mark_sent(
+                    session, delivery_id=item.id, now=now, channel=outcome.channel, ts=outcome.ts
+                )
         elif outcome.kind == "failed":
             with transaction(self.sessions) as session:
-                service.mark_failed(session, delivery_id=item.id, worker=self.name, error=outcome.error or "error")
+                service.mark_failed(
+                    session, delivery_id=item.id, worker=self.name, error=outcome.error or "error"
+                )
         elif outcome.wait <= self.hold_seconds:
             with self._lock:
                 self._pace.hold(item.lane, self._now() + outcome.wait)

@@ -130,7 +130,7 @@ def _check(day_plan: DayPlan, inputs: dict) -> None:
         assert len({v.teacher_id for v in visits}) == len(visits)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(planning_inputs())
 def test_a_school_planned_together_has_no_conflict_and_no_overloaded_leader(inputs: dict) -> None:
     day_plan = plan_day(**inputs)
@@ -138,7 +138,7 @@ def test_a_school_planned_together_has_no_conflict_and_no_overloaded_leader(inpu
     assert plan_day(**inputs) == day_plan
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(planning_inputs())
 def test_leaders_planned_one_after_another_have_no_conflict_either(inputs: dict) -> None:
     planned: list = []

@@ -25,7 +25,9 @@ class Delivery(SQLModel, table=True):
     __table_args__ = (Index("ix_delivery_status_not_before", "status", "not_before"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=255, unique=True, description="idempotency key, e.g. reminder:<leader>:<date>")
+    key: str = Field(
+        max_length=255, unique=True, description="idempotency key, e.g. reminder:<leader>:<date>"
+    )
     method: str = Field(max_length=64, description="Slack Web API method, e.g. chat.postMessage")
     args: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default=DeliveryStatus.PENDING, max_length=16)

@@ -113,7 +113,9 @@ def next_wake(session: Session, *, now: datetime) -> datetime | None:
     may lapse); not rows scheduled for later that were never tried.
     """
     pending = _c.status == DeliveryStatus.PENDING.value
-    retrying = and_(pending, or_(_c.first_tried_at.is_not(None), _c.not_before.is_(None), _c.not_before <= now))
+    retrying = and_(
+        pending, or_(_c.first_tried_at.is_not(None), _c.not_before.is_(None), _c.not_before <= now)
+    )
     soonest_retry = select(func.min(func.coalesce(_c.not_before, now))).where(retrying)
     soonest_lease = select(func.min(_c.lease_until)).where(_c.status == DeliveryStatus.SENDING.value)
     times = [session.execute(q).scalar_one() for q in (soonest_retry, soonest_lease)]
@@ -165,7 +167,9 @@ def claim(session: Session, *, worker: str, now: datetime, lease: timedelta, lim
     return sorted(rows, key=lambda row: row.id or 0)
 
 
-def start_attempt(session: Session, *, delivery_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
+def start_attempt(
+    session: Session, *, delivery_id: int, worker: str, now: datetime, lease: timedelta
+) -> bool:
     """Count one call to Slack and renew the lease, only if ``worker`` still owns the row.
 
     Done right before each call: a worker whose claim was retaken by another (its lease lapsed) gets False
@@ -173,9 +177,7 @@ def start_attempt(session: Session, *, delivery_id: int, worker: str, now: datet
     """
     result = session.execute(
         update(_table)
-        .where(
-            _c.id == delivery_id, _c.status == DeliveryStatus.SENDING.value, _c.claimed_by == worker
-        )
+        .where(_c.id == delivery_id, _c.status == DeliveryStatus.SENDING.value, _c.claimed_by == worker)
         .values(attempts=_c.attempts + 1, lease_until=now + lease)
     )
     return result.rowcount == 1

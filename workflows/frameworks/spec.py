@@ -114,9 +114,7 @@ def parse_framework(text: str, *, source: str) -> FrameworkSpec:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"{source}, line {mark.line + 1}" if mark else source
-        raise FrameworkError([f"{where}: not valid YAML: {error.problem or error.context}"]) from None
+        raise FrameworkError([_syntax_problem(error, source)]) from None
     except yaml.YAMLError as error:
         raise FrameworkError([f"{source}: not valid YAML: {error}"]) from None
     if root is None:
@@ -224,21 +222,23 @@ class _Reader:
         areas: dict[str, AreaSpec] = {}
         entries = self.sequence(section.value, "areas")
         for node in entries:
-            fields = self.fields(node, "an area", required=("key", "name"))
+            what = _what(node, "area", "an area")
+            fields = self.fields(node, what, required=("key", "name"))
             if fields is None:
                 continue
-            key = self.key(fields["key"].value, "an area's key") if "key" in fields else None
+            key = self.key(fields["key"].value, f"{what}: key") if "key" in fields else None
             name = (
-                self.text(fields["name"].value, f"area '{key}': name", OPTION_TEXT_MAX)
+                self.text(fields["name"].value, f"{what}: name", OPTION_TEXT_MAX)
                 if "name" in fields
                 else None
             )
-            if key is None or name is None:
+            if key is None:
                 continue
             if key in areas:
                 self.problem(fields["key"].value, f"duplicate area key '{key}'")
                 continue
-            areas[key] = AreaSpec(key=key, name=name, line=_line(node))
+            # Kept even when its name is wrong, so its look-fors are not reported as well.
+            areas[key] = AreaSpec(key=key, name=name or "", line=_line(node))
         if not entries:
             self.problem(section.key, "the framework needs at least one area")
         return areas
@@ -247,11 +247,11 @@ class _Reader:
         look_fors: dict[str, LookForSpec] = {}
         entries = self.sequence(section.value, "look_fors")
         for node in entries:
-            fields = self.fields(node, "a look-for", required=("key", "area", "text"), optional=("retired",))
+            what = _what(node, "look-for", "a look-for")
+            fields = self.fields(node, what, required=("key", "area", "text"), optional=("retired",))
             if fields is None:
                 continue
-            key = self.key(fields["key"].value, "a look-for's key") if "key" in fields else None
-            what = f"look-for '{key}'" if key else "a look-for"
+            key = self.key(fields["key"].value, f"{what}: key") if "key" in fields else None
             area = self.key(fields["area"].value, f"{what}: area") if "area" in fields else None
             text = (
                 self.text(fields["text"].value, f"{what}: text", LOOK_FOR_TEXT_MAX)
@@ -259,17 +259,19 @@ class _Reader:
                 else None
             )
             retired = self.flag(fields["retired"].value, "retired") if "retired" in fields else False
-            if key is None or area is None or text is None:
+            if key is None:
                 continue
             if key in look_fors:
                 self.problem(fields["key"].value, f"duplicate look-for key '{key}'")
                 continue
-            if area not in areas:
+            if area is not None and area not in areas:
                 self.problem(
                     fields["area"].value, f"{what} names unknown area '{area}'{_did_you_mean(area, areas)}"
                 )
-                continue
-            look_fors[key] = LookForSpec(key=key, area=area, text=text, retired=retired, line=_line(node))
+            # Kept even when a field is wrong, so the forms listing it are not reported as well.
+            look_fors[key] = LookForSpec(
+                key=key, area=area or "", text=text or "", retired=retired, line=_line(node)
+            )
         if not entries:
             self.problem(section.key, "the framework needs at least one look-for")
         return look_fors
@@ -278,13 +280,13 @@ class _Reader:
         forms: dict[str, FormSpec] = {}
         entries = self.sequence(section.value, "forms")
         for node in entries:
+            what = _what(node, "form", "a form")
             fields = self.fields(
-                node, "a form", required=("key", "name", "focus", "look_fors"), optional=("retired",)
+                node, what, required=("key", "name", "focus", "look_fors"), optional=("retired",)
             )
             if fields is None:
                 continue
-            key = self.key(fields["key"].value, "a form's key") if "key" in fields else None
-            what = f"form '{key}'" if key else "a form"
+            key = self.key(fields["key"].value, f"{what}: key") if "key" in fields else None
             name = (
                 self.text(fields["name"].value, f"{what}: name", OPTION_TEXT_MAX)
                 if "name" in fields
@@ -297,15 +299,20 @@ class _Reader:
             listed = (
                 self.form_look_fors(fields["look_fors"], what, look_fors, retired)
                 if "look_fors" in fields
-                else None
+                else ()
             )
-            if key is None or name is None or focus is None or listed is None:
+            if key is None:
                 continue
             if key in forms:
                 self.problem(fields["key"].value, f"duplicate form key '{key}'")
                 continue
             forms[key] = FormSpec(
-                key=key, name=name, focus=focus, look_fors=listed, retired=retired, line=_line(node)
+                key=key,
+                name=name or "",
+                focus=focus or "",
+                look_fors=listed,
+                retired=retired,
+                line=_line(node),
             )
         if not entries:
             self.problem(section.key, "the framework needs at least one form")
@@ -315,11 +322,11 @@ class _Reader:
 
     def form_look_fors(
         self, section: _Field, what: str, look_fors: dict[str, LookForSpec], form_retired: bool
-    ) -> tuple[str, ...] | None:
+    ) -> tuple[str, ...]:
         listed: list[str] = []
         entries = self.sequence(section.value, f"{what}: look_fors")
         for node in entries:
-            key = self.key(node, f"{what}: a listed look-for")
+            key = self.key(node, f"{what}: an entry in look_fors")
             if key is None:
                 continue
             if key in listed:
@@ -423,6 +430,27 @@ def _numbered(levels: list[tuple[str, str | None, bool]]) -> Iterable[RatingLeve
         yield RatingLevel(
             value=value if observed else 0, label=label, observed=observed, description=description
         )
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, source: str) -> str:
+    """The line YAML stumbled on, and where the construct it was reading began (an unclosed quote...)."""
+    mark = error.problem_mark or error.context_mark
+    where = f"{source}, line {mark.line + 1}" if mark else source
+    message = error.problem or error.context or "unreadable"
+    context = error.context_mark
+    if error.context and context is not None and mark is not None and context.line != mark.line:
+        message += f" ({error.context} that starts on line {context.line + 1})"
+    return f"{where}: not valid YAML: {message}"
+
+
+def _what(node: Node, kind: str, unnamed: str) -> str:
+    """How an entry is named in problems: by its key when it has a usable one."""
+    if not isinstance(node, MappingNode):
+        return unnamed
+    keys = [v.value for k, v in node.value if k.value == "key" and isinstance(v, ScalarNode)]
+    if keys and KEY_PATTERN.fullmatch(keys[0]) and len(keys[0]) <= KEY_MAX:
+        return f"{kind} '{keys[0]}'"
+    return unnamed
 
 
 def _line(node: Node) -> int:

@@ -7,8 +7,10 @@ It is a pure function of its inputs: no clock, no database, no randomness beyond
 The rules, in the order they are applied:
 
 - Queue. A leader's teachers are ranked by how overdue they are. A skipped or missed visit puts a teacher
-  back at the top; then come teachers the leader has never seen; then the longest since last seen; ties go
-  to the smaller teacher id. History counts per leader: "seen" means seen by this leader.
+  back at the top; then come teachers the leader has never seen; then the longest since last seen. Ties
+  go to the teacher no leader has seen for longest (so leaders sharing a caseload spread out), then to the
+  smaller teacher id. Coverage is per leader: "seen" means seen by this leader, with outcome "done".
+  A visit's "school days since" counts the cycle's school days; anything before the cycle is older.
 - Time of day. For the chosen teacher the planner prefers a period in which the leader has never seen that
   teacher (the furthest from the periods already seen), then the period seen least recently. Where in the
   lesson the window falls (beginning, middle, end) rotates from one visit to the next.
@@ -207,6 +209,8 @@ def plan_day(
     visits; those of other leaders only occupy their rooms, periods and windows.
     """
     leaders = sorted(leaders, key=lambda leader: leader.leader_id)
+    if len({leader.leader_id for leader in leaders}) < len(leaders):
+        raise ValueError("each leader can be planned only once per day")
     index = day.index
     schedule = bell_schedules.get(day.day_type)
     if index is None or day.day_type == "none":

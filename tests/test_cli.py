@@ -1,0 +1,95 @@
+"""The `rounds` command line as an IT admin meets it: help everywhere, clear refusals, a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import cli
+from bot.demo.slack_requests import SlackDriver, SlackRequestSigner
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+
+COMMANDS = [["serve"], ["socket"], ["import-roster"], ["db"], ["db", "upgrade"], ["demo"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_explains_itself(command):
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage: rounds " + " ".join(command) in result.output
+
+
+def test_top_level_help_lists_the_commands():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in ("serve", "socket", "import-roster", "db", "demo"):
+        assert name in result.output
+
+
+@pytest.mark.parametrize(
+    ("command", "missing"),
+    [(["serve"], "SLACK_SIGNING_SECRET"), (["socket"], "SLACK_APP_TOKEN")],
+)
+def test_a_missing_secret_is_named(tmp_path, command, missing):
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        "SLACK_BOT_TOKEN": "xoxb-x",
+        "SLACK_SIGNING_SECRET": "s",
+    }
+    env[missing] = ""
+    result = CliRunner().invoke(cli, command, env=env)
+    assert result.exit_code == 2
+    assert f"{missing} is not set" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_rounds_serve_migrates_a_fresh_database_and_answers_slack(tmp_path, slack):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/fresh.sqlite3",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    health = http.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    assert server.poll() is None, server.stdout.read().decode()
+                    assert time.monotonic() < deadline, "rounds serve did not start"
+                    time.sleep(0.2)
+            assert health.json() == {"ok": True}
+            driver = SlackDriver(SlackRequestSigner(SIGNING_SECRET), slack, http)
+            reply = driver.command("UNOBODY", "/rounds", "help")
+            assert reply.status_code == 200
+            assert "not on the roster yet" in reply.json()["text"]
+            forged = SlackDriver(SlackRequestSigner("wrong"), slack, http).command(
+                "UNOBODY", "/rounds", "help"
+            )
+            assert forged.status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
