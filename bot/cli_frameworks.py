@@ -55,7 +55,12 @@ def register(cli: typer.Typer) -> None:
 
         spec = _read(path, err)
         if check:
-            out.print(f"{path.name} is a valid framework: {_counts(spec)}.", highlight=False, markup=False)
+            out.print(
+                f"{path.name} is a valid framework: {_counts(spec)}.",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
             return
         settings = load_settings()
         sessions = make_sessions(open_database(settings, migrate=False))
@@ -137,12 +142,16 @@ def _print_problems(err: Console, error: FrameworkError) -> NoReturn:
 
 
 def _counts(spec: FrameworkSpec) -> str:
-    active_look_fors = sum(1 for look_for in spec.look_fors if not look_for.retired)
-    active_forms = sum(1 for form in spec.forms if not form.retired)
+    look_fors = sum(1 for look_for in spec.look_fors if not look_for.retired)
+    forms = sum(1 for form in spec.forms if not form.retired)
     return (
-        f"{len(spec.areas)} areas, {active_look_fors} look-fors, {active_forms} forms, "
+        f"{_n(len(spec.areas), 'area')}, {_n(look_fors, 'look-for')}, {_n(forms, 'form')}, "
         f"{len(spec.rating_scale)}-level rating scale"
     )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _result_lines(result: LoadResult, spec: FrameworkSpec) -> list[str]:
@@ -152,7 +161,12 @@ def _result_lines(result: LoadResult, spec: FrameworkSpec) -> list[str]:
         return [f"Framework {title} is unchanged: version {result.version} stays current."]
     lines = [f"Loaded framework {title}: version {result.version} is now current."]
     if result.outcome == "created":
-        return [*lines, f"  {_counts(spec)}"]
+        replaced = result.changes.replaced_frameworks
+        return [
+            *lines,
+            f"  {_counts(spec)}",
+            *([f"  no longer current: {', '.join(replaced)}"] if replaced else []),
+        ]
     return [*lines, *_change_lines(result.changes)]
 
 

@@ -52,6 +52,9 @@ RETRYABLE_ERRORS = frozenset(
 )
 # Methods whose per-channel pace Slack enforces (about one message a second per channel).
 PACED_METHODS = frozenset({"chat.postMessage"})
+# drain and run_forever keep topping up one run this long, so a retry held at the end of a batch never
+# idles the other lanes.
+PIPELINE_ITEMS = 100_000
 
 
 def _utc_now() -> datetime:
@@ -210,7 +213,7 @@ class DeliveryWorker:
         """Look at the outbox now (called by the app process right after it enqueues)."""
         self._wake.set()
 
-    def run_once(self, max_items: int = 200) -> int:
+    def run_once(self, max_items: int = 1000) -> int:
         """Claim up to ``max_items`` due rows (topping up as lanes drain) and send them.
 
         Returns how many were finished (sent or failed); rows handed back for a later retry don't count.
@@ -237,7 +240,7 @@ class DeliveryWorker:
         deadline = self._now() + timeout
         finished = 0
         while self._now() < deadline:
-            done = self.run_once()
+            done = self.run_once(max_items=PIPELINE_ITEMS)
             finished += done
             if done:
                 continue
@@ -254,7 +257,7 @@ class DeliveryWorker:
         self._log.info("delivery worker %s started", self.name)
         while not stop.is_set():
             try:
-                finished = self.run_once()
+                finished = self.run_once(max_items=PIPELINE_ITEMS)
             except Exception:
                 self._log.exception("delivery worker %s: outbox unavailable; retrying", self.name)
                 stop.wait(5)

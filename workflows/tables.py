@@ -5,7 +5,8 @@ from sqlmodel import SQLModel
 from workflows.deliveries import models as deliveries
 from workflows.frameworks import models as frameworks
 from workflows.roster import models as roster
+from workflows.walkthroughs import models as walkthroughs
 
 metadata = SQLModel.metadata
 
-__all__ = ["deliveries", "frameworks", "metadata", "roster"]
+__all__ = ["deliveries", "frameworks", "metadata", "roster", "walkthroughs"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import rounds_command
+from bot.listeners import home, rounds_command, walkthroughs
 from bot.runtime import Runtime
 
 
 def register_all(app: App, runtime: Runtime) -> None:
     rounds_command.register(app, runtime)
+    walkthroughs.register(app, runtime)
+    home.register(app, runtime)

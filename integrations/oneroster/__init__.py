@@ -7,7 +7,8 @@ Files read (names matched without regard to case; in a zip, in any folder):
   bulk, delta or absent. Optional; without it every file present is bulk.
 - orgs.csv, users.csv, classes.csv, enrollments.csv, bell_schedules.csv, and roles.csv for 1.2: required in
   a bulk bundle. In a delta bundle (any `file.*` = delta) every file is optional.
-- academicSessions.csv, courses.csv, calendar.csv, staff_roles.csv, teams.csv, schools.csv: optional.
+- academicSessions.csv, courses.csv, calendar.csv, staff_roles.csv, teams.csv (may add a `status`
+  column), schools.csv: optional. Rounds' files have no manifest entry; present means bulk.
 - demographics.csv and every other file: never opened. The `password` column is never read.
 
 Staff only: users whose roles are all student, guardian, parent or relative are counted in
@@ -16,6 +17,9 @@ imported. Teachers are TEACHER at the schools of the classes they are enrolled i
 school orgs. OneRoster administrators (administrator, principal, siteAdministrator, districtAdministrator,
 systemAdministrator) are LEADER at their schools (a district org stands for all its schools), unless
 staff_roles.csv is present: then it alone names leaders, coaches and admins. 1.2 preferred names win.
+
+Every period in classes.csv `periods` must have times in bell_schedules.csv for the class's school, and
+every calendar.csv dayType other than `none` must be a day type of that school's bell schedule.
 
 References are checked only against files the bundle holds in bulk (a delta cannot know the rest). Rows
 marked `tobedeleted` go to `snapshot.deleted` by kind ("users", "classes", "orgs", "teams"); in delta files

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
 from integrations.oneroster.classes import Classes, read_classes, read_enrollments
 from integrations.oneroster.manifest import read_manifest
-from integrations.oneroster.organisations import Orgs, read_academic_sessions, read_courses, read_orgs
+from integrations.oneroster.organisations import SCHOOL, Orgs, read_academic_sessions, read_courses, read_orgs
 from integrations.oneroster.people import LEADER_ROLES, TEACHER, People, read_roles, read_users
 from integrations.oneroster.problems import Problems
 from integrations.oneroster.reading import ABSENT, Reading, file_name
@@ -48,9 +49,11 @@ def read_bundle(path: Path, *, progress: Progress | None = None) -> RosterSnapsh
         raise RosterError([RosterProblem(path.name, None, None, "no such file or folder")])
     if not path.is_dir() and not zipfile.is_zipfile(path):
         raise RosterError([RosterProblem(path.name, None, None, "not a folder or a .zip file")])
-    with BundleFiles(path, problems) as files:
-        reading = Reading(files, problems, progress)
-        snapshot = _read(reading)
+    try:
+        with BundleFiles(path, problems) as files:
+            snapshot = _read(Reading(files, problems, progress))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise RosterError([RosterProblem(path.name, None, None, f"cannot be read ({error})")]) from error
     problems.raise_if_any()
     return snapshot
 
@@ -131,7 +134,7 @@ def _staff(
             roles[user].add((school, Role.TEACHER))
     for person in people.staff.values():
         for oneroster_role, org in person.oneroster_roles:
-            if oneroster_role == TEACHER and orgs.types.get(org) == "school":
+            if oneroster_role == TEACHER and orgs.types.get(org) == SCHOOL:
                 roles[person.sourced_id].add((org, Role.TEACHER))
             elif oneroster_role in LEADER_ROLES and staff_roles is None:
                 roles[person.sourced_id].update((school, Role.LEADER) for school in orgs.schools_of(org))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from integrations.oneroster.organisations import Orgs, check_school
-from integrations.oneroster.people import KNOWN_ROLES, TEACHER, People
+from integrations.oneroster.people import KNOWN_ROLES, STUDENT_ROLES, TEACHER, People
 from integrations.oneroster.reading import STATUS_COLUMNS, Reading
 from integrations.oneroster.values import Status, split_list
 
@@ -103,7 +103,10 @@ def read_enrollments(reading: Reading, orgs: Orgs, people: People, classes: Clas
     ranked: dict[str, list[tuple[bool, int, str]]] = {}
     seen: dict[str, int] = {}
     for row in reading.rows(
-        "enrollments", required=ENROLLMENT_REQUIRED, optional=("primary", *STATUS_COLUMNS)
+        "enrollments",
+        required=ENROLLMENT_REQUIRED,
+        optional=("primary", *STATUS_COLUMNS),
+        read_past=("role", STUDENT_ROLES),
     ):
         role = row["role"].lower()
         if role not in KNOWN_ROLES:

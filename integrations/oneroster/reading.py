@@ -42,13 +42,19 @@ class Reading:
 
     def complete(self, kind: str) -> bool:
         """Whether the bundle holds every `kind` record, so a reference to one it lacks is a mistake.
-        A file that could not be read is not complete: its problem is reported once, not once per reference."""
+        A file that could not be read is not complete: its problem is told once, not once per reference."""
         return self.mode(kind) == BULK and kind not in self.unreadable
 
     def file(self, kind: str) -> str:
         return self.files.display_name(file_name(kind))
 
-    def rows(self, kind: str, required: Sequence[str], optional: Sequence[str] = ()) -> Iterator[Row]:
+    def rows(
+        self,
+        kind: str,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
+        read_past: tuple[str, frozenset[str]] | None = None,
+    ) -> Iterator[Row]:
         if not self.present(kind):
             return
         whole = yield from read_rows(
@@ -58,6 +64,7 @@ class Reading:
             optional=optional,
             problems=self.problems,
             progress=self.progress,
+            read_past=read_past,
         )
         if not whole:
             self.unreadable.add(kind)

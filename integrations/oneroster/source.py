@@ -93,9 +93,6 @@ class Row:
         position = self._index.get(column)
         return "" if position is None else self._values[position].strip()
 
-    def has(self, column: str) -> bool:
-        return column in self._index
-
 
 def read_rows(
     files: BundleFiles,
@@ -105,10 +102,13 @@ def read_rows(
     optional: Sequence[str] = (),
     problems: Problems,
     progress: Progress | None,
+    read_past: tuple[str, frozenset[str]] | None = None,
 ) -> Generator[Row, None, bool]:
     """Stream the data rows of `name` (numbered from 2, the header being row 1); return whether the whole
     file could be read.
 
+    `read_past` = (column, values): rows whose lower-cased value there is one of `values` are not yielded
+    (student enrollments: most of a big file, and nothing Rounds keeps).
     Yields nothing if a required column is missing. Reports the first undecodable byte of the file once,
     and rows whose number of values does not match the header, then carries on so every problem is found.
     """
@@ -131,10 +131,13 @@ def read_rows(
             if missing:
                 return False
             width = len(header)
+            skip_at, skip_values = (index[read_past[0]], read_past[1]) if read_past else (None, frozenset())
             if progress:
                 progress(shown, 0, total)
             for values in reader:
                 number += 1
+                if progress and (number - 1) % PROGRESS_EVERY == 0:
+                    progress(shown, number - 1, max(total, number - 1))
                 joined = "".join(values)
                 if not joined or joined.isspace():
                     continue
@@ -147,9 +150,9 @@ def read_rows(
                     if encoding_ok:
                         encoding_ok = _check_encoding(shown, number, header, values, problems)
                     values = [_UNDECODABLE.sub("\ufffd", value) for value in values]
+                if skip_at is not None and values[skip_at].strip().lower() in skip_values:
+                    continue
                 yield Row(number, values, index)
-                if progress and (number - 1) % PROGRESS_EVERY == 0:
-                    progress(shown, number - 1, max(total, number - 1))
         except csv.Error as error:
             problems.add(shown, number + 1, None, f"not valid CSV ({error})")
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.frameworks.support import SMALL, STARTER, edited
+from tests.frameworks.support import SMALL, STARTER_TEXT, edited
 from workflows.frameworks.service import FrameworkError, parse_framework
 from workflows.frameworks.spec import (
     LOOK_FOR_TEXT_MAX,
@@ -21,7 +21,7 @@ def problems(text: str, source: str = "district.yml") -> list[str]:
 
 
 def test_the_starter_framework_has_areas_look_fors_and_forms_of_different_focus() -> None:
-    spec = parse_framework(STARTER.read_text(encoding="utf-8"), source="default.yml")
+    spec = parse_framework(STARTER_TEXT, source="default.yml")
 
     assert [area.key for area in spec.areas] == [
         "engagement",
@@ -43,7 +43,7 @@ def test_the_starter_framework_has_areas_look_fors_and_forms_of_different_focus(
 
 
 def test_not_observed_is_its_own_level_outside_the_count() -> None:
-    spec = parse_framework(STARTER.read_text(encoding="utf-8"), source="default.yml")
+    spec = parse_framework(STARTER_TEXT, source="default.yml")
 
     assert spec.rating_scale[0] == RatingLevel(
         value=0,

@@ -180,3 +180,21 @@ def test_progress_reports_each_file_read_and_ends_with_all_rows_done() -> None:
     assert finals["enrollments.csv"] == (15, 15)
     assert "demographics.csv" not in finals
     assert all(done <= total for _, done, total in calls)
+
+
+@pytest.mark.parametrize("version", ["v1_1", "v1_2"])
+def test_without_a_manifest_the_version_is_told_by_roles_csv(tmp_path: Path, version: str) -> None:
+    bundle = tmp_path / version
+    bundle.mkdir()
+    for csv_file in (FIXTURES / version).glob("*.csv"):
+        if csv_file.name != "manifest.csv":
+            (bundle / csv_file.name).write_bytes(csv_file.read_bytes())
+
+    assert read_bundle(bundle) == read_bundle(FIXTURES / version)
+
+
+def test_file_names_match_whatever_their_case(v1_1: BundleCopy) -> None:
+    v1_1.file("academicSessions.csv").rename(v1_1.file("ACADEMICSESSIONS.CSV"))
+    v1_1.file("users.csv").rename(v1_1.file("Users.csv"))
+
+    assert v1_1.snapshot() == read_bundle(FIXTURES / "v1_1")

@@ -13,7 +13,7 @@ SCHOOLS, TEACHERS_PER_SCHOOL, STUDENTS_PER_SCHOOL, CLASSES_PER_TEACHER = 25, 80,
 
 
 def write_large_district(folder: Path) -> None:
-    """50,000 users (2,000 staff, 48,000 students) in 25 schools, with 10,000 classes and 250,000 enrollments."""
+    """50,000 users (2,000 staff, 48,000 students) in 25 schools; 10,000 classes, 250,000 enrollments."""
     shutil.copytree(FIXTURES / "v1_1", folder)
     for name in ("calendar.csv", "teams.csv", "schools.csv", "academicSessions.csv", "courses.csv"):
         (folder / name).unlink()

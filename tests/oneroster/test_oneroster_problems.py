@@ -240,3 +240,28 @@ def test_zip_with_two_users_files(tmp_path: Path, v1_1: BundleCopy) -> None:
         archive.write(v1_1.file("users.csv"), "old/users.csv")
 
     assert problems_reading(bundle) == ["users.csv: more than one users.csv in two.zip"]
+
+
+def test_damaged_zip_is_reported_not_crashed_on(tmp_path: Path, v1_1: BundleCopy) -> None:
+    bundle = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for csv_file in v1_1.path.glob("*.csv"):
+            archive.write(csv_file, csv_file.name)
+    data = bytearray(bundle.read_bytes())
+    users_at = data.index(b"users.csv") + len(b"users.csv")
+    data[users_at + 40 : users_at + 80] = bytes(40)
+    bundle.write_bytes(bytes(data))
+
+    (problem,) = problems_reading(bundle)
+
+    assert problem.startswith("damaged.zip: cannot be read (")
+
+
+def test_staff_roles_for_an_unknown_user_or_school(v1_2: BundleCopy) -> None:
+    v1_2.append("staff_roles.csv", "usr-moreau,sch-maple,coach")
+    v1_2.append("staff_roles.csv", "usr-raman,sch-oak,coach")
+
+    assert v1_2.problems() == [
+        "staff_roles.csv, row 7, column userSourcedId: unknown user 'usr-moreau'",
+        "staff_roles.csv, row 8, column schoolSourcedId: unknown school 'sch-oak'",
+    ]

@@ -132,7 +132,11 @@ def load_framework(
     session.flush()
     before = _Version.read(session, previous)
     _write_version(session, framework=framework, spec=spec, before=before)
-    changes = _compare(before, spec, replaced=tuple(replaced)) if previous else FrameworkChanges()
+    changes = (
+        _compare(before, spec, replaced=tuple(replaced))
+        if previous
+        else FrameworkChanges(replaced_frameworks=tuple(replaced))
+    )
     return LoadResult(framework=framework, outcome="new_version" if previous else "created", changes=changes)
 
 

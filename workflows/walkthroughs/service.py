@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -243,7 +243,7 @@ def edit_context(session: Session, *, viewer: Viewer, walkthrough_id: int, now: 
         selected_class=selected,
         forms=forms,
         selected_form=own,
-        look_fors=_look_for_choices(session, own.form_id, include_retired=True),
+        look_fors=_look_for_choices(session, own.form_id, rated_in=walkthrough.id),
         scale=tuple(rating_scale(framework)),
         draft=Draft(
             evidence=walkthrough.evidence,
@@ -428,7 +428,9 @@ def edit_walkthrough(
     walkthrough.revision += 1
     walkthrough.updated_at = now
     session.add(walkthrough)
-    for old in session.exec(select(WalkthroughRating).where(WalkthroughRating.walkthrough_id == walkthrough_id)):
+    for old in session.exec(
+        select(WalkthroughRating).where(WalkthroughRating.walkthrough_id == walkthrough_id)
+    ):
         session.delete(old)
     session.flush()
     _write_ratings(session, walkthrough_id, checked.ratings)
@@ -485,7 +487,9 @@ def add_reflection(
     existing = session.exec(select(Reflection).where(Reflection.idempotency_key == key)).first()
     walkthrough = _answerable(session, viewer, walkthrough_id)
     if existing is not None:
-        return Reflected(walkthrough=_view(session, walkthrough), reflection_id=existing.id or 0, created=False)
+        return Reflected(
+            walkthrough=_view(session, walkthrough), reflection_id=existing.id or 0, created=False
+        )
     cleaned = text.strip()
     if not cleaned:
         raise InvalidWalkthrough({Field.REFLECTION: "Write a few words before sending."})
@@ -674,15 +678,20 @@ def _check(
     teacher_ok = (
         entry.teacher_id is not None
         and entry.school_id is not None
-        and privacy.can_observe(session, viewer=viewer, teacher_id=entry.teacher_id, school_id=entry.school_id)
+        and privacy.can_observe(
+            session, viewer=viewer, teacher_id=entry.teacher_id, school_id=entry.school_id
+        )
     )
     if entry.teacher_id is None:
         errors[Field.TEACHER] = "Choose the teacher you visited."
     elif not teacher_ok:
         errors[Field.TEACHER] = "You can log walkthroughs only for teachers at the schools you lead."
-    if teacher_ok and entry.class_id is not None:
-        if not _teaches(session, entry.teacher_id or 0, entry.school_id or 0, entry.class_id, entry.period):
-            errors[Field.CLASS] = "That class isn't one this teacher teaches; choose it again."
+    if (
+        teacher_ok
+        and entry.class_id is not None
+        and not _teaches(session, entry.teacher_id or 0, entry.school_id or 0, entry.class_id, entry.period)
+    ):
+        errors[Field.CLASS] = "That class isn't one this teacher teaches; choose it again."
 
     framework, form, look_fors, scale = _form_for(session, entry.form_id, entry.school_id, now, editing)
     if form is None:
@@ -765,8 +774,11 @@ def _form_for(
     framework = session.get(Framework, form.framework_id)
     assert framework is not None
     if editing is not None and editing.form_id == form.id:
-        return framework, form, _look_fors_rated_or_on(session, form.id or 0, editing.id or 0), rating_scale(
-            framework
+        return (
+            framework,
+            form,
+            _look_fors_rated_or_on(session, form.id or 0, editing.id or 0),
+            rating_scale(framework),
         )
     current = _framework_for(session, school_id=school_id, now=now, create=False)
     if form.retired or current is None or framework.id != current.id:
@@ -789,7 +801,11 @@ def _teaches(session: Session, teacher_id: int, school_id: int, class_id: int, p
     school_class = session.exec(
         select(SchoolClass)
         .join(ClassTeacher, col(ClassTeacher.class_id) == SchoolClass.id)
-        .where(SchoolClass.id == class_id, SchoolClass.school_id == school_id, ClassTeacher.person_id == teacher_id)
+        .where(
+            SchoolClass.id == class_id,
+            SchoolClass.school_id == school_id,
+            ClassTeacher.person_id == teacher_id,
+        )
     ).first()
     if school_class is None:
         return False
@@ -844,7 +860,9 @@ def _pick_teacher(
     school_id: int | None,
 ) -> tuple[TeacherAtSchool | None, str | None]:
     if teacher_id is not None:
-        found = privacy.teachers_visible_to(session, viewer=viewer, teacher_id=teacher_id, school_id=school_id)
+        found = privacy.teachers_visible_to(
+            session, viewer=viewer, teacher_id=teacher_id, school_id=school_id
+        )
         return (found[0], None) if found else (None, None)
     if not query and slack_user_id is None:
         return None, None
@@ -860,7 +878,9 @@ def _pick_teacher(
     return None, f"More than one teacher matches {what}; choose below."
 
 
-def _framework_for(session: Session, *, school_id: int | None, now: datetime, create: bool = True) -> Framework:
+def _framework_for(
+    session: Session, *, school_id: int | None, now: datetime, create: bool = True
+) -> Framework:
     district_id = None
     if school_id is not None:
         school = session.get(School, school_id)
@@ -899,15 +919,25 @@ def _with_form(
     )
 
 
-def _look_for_choices(session: Session, form_id: int, *, include_retired: bool = False) -> tuple[LookForChoice, ...]:
-    look_fors = form_look_fors(session, form_id=form_id)
+def _look_for_choices(
+    session: Session, form_id: int, *, rated_in: int | None = None
+) -> tuple[LookForChoice, ...]:
+    """The form's look-fors; for an edit (`rated_in`), also those rated then and retired since."""
+    look_fors = (
+        _look_fors_rated_or_on(session, form_id, rated_in)
+        if rated_in is not None
+        else form_look_fors(session, form_id=form_id)
+    )
     areas = {
         area.id: area.name
         for area in session.exec(
             select(FrameworkArea).where(col(FrameworkArea.id).in_(sorted({lf.area_id for lf in look_fors})))
         ).all()
     }
-    return tuple(LookForChoice(look_for_id=lf.id or 0, text=lf.text, area=areas.get(lf.area_id, "")) for lf in look_fors)
+    return tuple(
+        LookForChoice(look_for_id=lf.id or 0, text=lf.text, area=areas.get(lf.area_id, ""))
+        for lf in look_fors
+    )
 
 
 def _class_choices(
@@ -944,7 +974,9 @@ def _class_choices(
         ),
         key=lambda c: (order.get(c.period or "", len(order)), c.period or "", c.title, c.class_id),
     )
-    wanted = next((c for c in choices if c.class_id == class_id and (period is None or c.period == period)), None)
+    wanted = next(
+        (c for c in choices if c.class_id == class_id and (period is None or c.period == period)), None
+    )
     if wanted is None and class_id is None:
         now_period = period or period_now(session, school=school, now=now)
         wanted = next((c for c in choices if now_period is not None and c.period == now_period), None)
@@ -992,13 +1024,17 @@ def _period_order(session: Session, school_id: int) -> dict[str, int]:
 
 def _write_ratings(session: Session, walkthrough_id: int, ratings: Mapping[int, RatingLevel]) -> None:
     session.add_all(
-        WalkthroughRating(walkthrough_id=walkthrough_id, look_for_id=lf, value=level.value, observed=level.observed)
+        WalkthroughRating(
+            walkthrough_id=walkthrough_id, look_for_id=lf, value=level.value, observed=level.observed
+        )
         for lf, level in ratings.items()
     )
 
 
 def _ratings_of(session: Session, walkthrough_id: int) -> dict[int, int]:
-    rows = session.exec(select(WalkthroughRating).where(WalkthroughRating.walkthrough_id == walkthrough_id)).all()
+    rows = session.exec(
+        select(WalkthroughRating).where(WalkthroughRating.walkthrough_id == walkthrough_id)
+    ).all()
     return {row.look_for_id: row.value for row in rows}
 
 
@@ -1029,7 +1065,10 @@ def _view(session: Session, walkthrough: Walkthrough) -> WalkthroughView:
     class_label = None
     if school_class is not None:
         class_label = ClassChoice(
-            class_id=school_class.id or 0, period=walkthrough.period, title=school_class.title, room=school_class.room
+            class_id=school_class.id or 0,
+            period=walkthrough.period,
+            title=school_class.title,
+            room=school_class.room,
         ).label
     labels = {level.value: level for level in rating_scale(framework)}
     rated = session.exec(
@@ -1049,7 +1088,9 @@ def _view(session: Session, walkthrough: Walkthrough) -> WalkthroughView:
         for rating, look_for, area in rated
     )
     reflections = session.exec(
-        select(Reflection).where(Reflection.walkthrough_id == walkthrough.id).order_by(col(Reflection.created_at))
+        select(Reflection)
+        .where(Reflection.walkthrough_id == walkthrough.id)
+        .order_by(col(Reflection.created_at))
     ).all()
     conversation = session.exec(
         select(Conversation).where(Conversation.walkthrough_id == walkthrough.id)
@@ -1079,7 +1120,9 @@ def _view(session: Session, walkthrough: Walkthrough) -> WalkthroughView:
         share_requested=walkthrough.share_with_teacher,
         thanked=walkthrough.thanked_at is not None,
         talk_requested=walkthrough.talk_requested_at is not None,
-        reflections=tuple(ReflectionView(text=r.text, written_at=_local(r.created_at, school)) for r in reflections),
+        reflections=tuple(
+            ReflectionView(text=r.text, written_at=_local(r.created_at, school)) for r in reflections
+        ),
         conversation=ConversationView(held_on=conversation.held_on, role=ConversationRole(conversation.role))
         if conversation
         else None,
@@ -1105,5 +1148,4 @@ __all__ = [
     "TooLate",
     "WalkthroughEntry",
     "WalkthroughView",
-    "time",
 ]
