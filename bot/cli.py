@@ -213,9 +213,10 @@ def _progress() -> Progress:
     )
 
 
-from bot import cli_frameworks  # noqa: E402  (its commands use the helpers above)
+from bot import cli_frameworks, cli_worker  # noqa: E402  (their commands use the helpers above)
 
 cli_frameworks.register(cli)
+cli_worker.register(cli)
 
 
 def main() -> None:

@@ -5,8 +5,9 @@ from sqlmodel import SQLModel
 from workflows.deliveries import models as deliveries
 from workflows.frameworks import models as frameworks
 from workflows.roster import models as roster
+from workflows.rotation import models as rotation
 from workflows.walkthroughs import models as walkthroughs
 
 metadata = SQLModel.metadata
 
-__all__ = ["deliveries", "frameworks", "metadata", "roster", "walkthroughs"]
+__all__ = ["deliveries", "frameworks", "metadata", "roster", "rotation", "walkthroughs"]

@@ -316,6 +316,7 @@ def _enqueue_logged(session: Session, logged: Logged, *, edited: bool) -> None:
 
 def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
     def answer(
+        ack: Ack,
         body: dict,
         client: WebClient,
         respond: Respond,
@@ -333,26 +334,27 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
             if answered.first_time:
                 _tell_both(session, answered.walkthrough, suffix=suffix, notice=notice(answered.walkthrough))
 
+        # A quick write, then the acknowledgement: the click is recorded before Slack hears back.
         try:
             service.in_transaction(runtime.sessions, work)
         except NotAllowed:
+            ack()
             respond(
                 response_type="ephemeral",
                 replace_original=False,
                 text="Only the teacher visited can answer this.",
             )
             return
+        ack()
         _wake(runtime)
 
     @app.action(ids.WALKTHROUGH_THANKS)
     def thanks(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
-        ack()
-        answer(body, client, respond, service.thank, blocks.thanks_notice, "thanks")
+        answer(ack, body, client, respond, service.thank, blocks.thanks_notice, "thanks")
 
     @app.action(ids.WALKTHROUGH_TALK)
     def talk(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
-        ack()
-        answer(body, client, respond, service.request_conversation, blocks.talk_request, "talk")
+        answer(ack, body, client, respond, service.request_conversation, blocks.talk_request, "talk")
 
     @app.action(ids.WALKTHROUGH_REFLECT)
     def reflect(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:

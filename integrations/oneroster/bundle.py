@@ -104,6 +104,7 @@ def _read(reading: Reading) -> RosterSnapshot:
         calendar_days=tuple(calendar),
         deleted={kind: ids for kind, ids in deleted.items() if ids},
         skipped_students=people.skipped_students,
+        is_delta=reading.is_delta,
     )
 
 

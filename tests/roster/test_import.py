@@ -23,7 +23,7 @@ from workflows.roster.models import (
     Team,
 )
 from workflows.roster.service import apply_roster
-from workflows.roster.snapshot import ClassRecord, Role, RosterSnapshot
+from workflows.roster.snapshot import ClassRecord, Role, RosterSnapshot, StaffMember
 from workflows.tables import metadata
 
 BUNDLES = Path(__file__).parent.parent / "data" / "oneroster"
@@ -162,3 +162,25 @@ def test_tobedeleted_people_are_deactivated_not_erased(sessions):
 def test_schema_comes_from_migrations(engine):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+
+
+def test_a_delta_adds_and_updates_but_removes_nothing_it_does_not_name(sessions):
+    _import(sessions, BUNDLES / "v1_2")
+    bulk = read_bundle(BUNDLES / "v1_2")
+    okafor = next(m for m in bulk.staff if m.sourced_id == "usr-okafor")
+    delta = RosterSnapshot(
+        staff=(StaffMember(okafor.sourced_id, "Adaeze", "Okafor-Bell", okafor.email, frozenset()),),
+        is_delta=True,
+    )
+
+    with transaction(sessions) as session:
+        summary = apply_roster(session, snapshot=delta)
+
+    assert summary.counts["staff"]["updated"] == 1
+    with sessions() as session:
+        person = session.exec(select(Person).where(Person.sourced_id == "usr-okafor")).one()
+        assert person.family_name == "Okafor-Bell"
+        assert session.exec(select(StaffRole.role).where(StaffRole.person_id == person.id)).all() == [
+            Role.TEACHER
+        ]
+        assert session.exec(select(BellPeriod)).first() is not None

@@ -56,9 +56,12 @@ class LinkSummary:
 def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary:
     """Write a snapshot into the roster. Running it twice with the same snapshot changes nothing.
 
-    The caller owns the transaction, so a failure anywhere leaves the database as it was.
+    The caller owns the transaction, so a failure anywhere leaves the database as it was. A bulk snapshot
+    is the whole truth for what it names (roles, class teachers, team members, bell schedules and calendars
+    of its schools are replaced); a delta only adds and updates.
     """
     summary = ImportSummary(skipped_students=snapshot.skipped_students)
+    prune = not snapshot.is_delta
     districts = _upsert_all(
         session,
         District,
@@ -98,9 +101,7 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
     )
     for member in snapshot.staff:
         roles = {(schools[s].id, role) for s, role in member.roles}
-        _replace_links(
-            session, StaffRole, summary, "roles", {"person_id": people[member.sourced_id].id}, roles
-        )
+        _replace_roles(session, summary, people[member.sourced_id].id, roles, prune=prune)
     classes = _upsert_all(
         session,
         SchoolClass,
@@ -124,7 +125,9 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
     )
     for record in snapshot.classes:
         teachers = {people[t].id for t in record.teacher_sourced_ids}
-        _replace_members(session, ClassTeacher, "class_id", classes[record.sourced_id].id, teachers)
+        _replace_members(
+            session, ClassTeacher, "class_id", classes[record.sourced_id].id, teachers, prune=prune
+        )
     teams = _upsert_all(
         session,
         Team,
@@ -145,9 +148,9 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
     )
     for record in snapshot.teams:
         members = {people[m].id for m in record.member_sourced_ids}
-        _replace_members(session, TeamMember, "team_id", teams[record.sourced_id].id, members)
-    _apply_bell_schedules(session, snapshot, schools, summary)
-    _apply_calendars(session, snapshot, schools, summary)
+        _replace_members(session, TeamMember, "team_id", teams[record.sourced_id].id, members, prune=prune)
+    _apply_bell_schedules(session, snapshot, schools, summary, prune=prune)
+    _apply_calendars(session, snapshot, schools, summary, prune=prune)
     _deactivate(session, snapshot, summary)
     session.flush()
     return summary
@@ -210,26 +213,26 @@ def _assign(row: SQLModel, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _replace_links(
-    session: Session, model: type[StaffRole], summary: ImportSummary, kind: str, owner: dict, wanted: set
+def _replace_roles(
+    session: Session, summary: ImportSummary, person_id: int, wanted: set[tuple[int, Role]], *, prune: bool
 ) -> None:
-    rows = session.exec(select(model).where(*(getattr(model, k) == v for k, v in owner.items()))).all()
+    rows = session.exec(select(StaffRole).where(StaffRole.person_id == person_id)).all()
     have = {(r.school_id, Role(r.role)): r for r in rows}
     for key, row in have.items():
-        if key not in wanted:
+        if prune and key not in wanted:
             session.delete(row)
-            summary.note(kind, "deactivated")
+            summary.note("roles", "deactivated")
     for school_id, role in wanted - have.keys():
-        session.add(model(**owner, school_id=school_id, role=role))
-        summary.note(kind, "created")
+        session.add(StaffRole(person_id=person_id, school_id=school_id, role=role))
+        summary.note("roles", "created")
 
 
 def _replace_members(
-    session: Session, model: type[SQLModel], owner_column: str, owner_id: int, wanted: set
+    session: Session, model: type[SQLModel], owner_column: str, owner_id: int, wanted: set, *, prune: bool
 ) -> None:
     owner = getattr(model, owner_column)
     have = set(session.exec(select(model.person_id).where(owner == owner_id)))  # type: ignore[attr-defined]
-    if have - wanted:
+    if prune and have - wanted:
         session.exec(
             delete(model).where(owner == owner_id, col(model.person_id).in_(have - wanted))  # type: ignore[attr-defined]
         )
@@ -254,7 +257,12 @@ def _grade_order(grade: str) -> tuple[int, str]:
 
 
 def _apply_bell_schedules(
-    session: Session, snapshot: RosterSnapshot, schools: dict[str, School], summary: ImportSummary
+    session: Session,
+    snapshot: RosterSnapshot,
+    schools: dict[str, School],
+    summary: ImportSummary,
+    *,
+    prune: bool,
 ) -> None:
     wanted = {
         (schools[b.school_sourced_id].id, b.day_type, b.period): (b.start, b.end)
@@ -264,7 +272,7 @@ def _apply_bell_schedules(
     rows = session.exec(select(BellPeriod).where(col(BellPeriod.school_id).in_(school_ids))).all()
     have = {(r.school_id, r.day_type, r.period): r for r in rows}
     for key, row in have.items():
-        if key not in wanted:
+        if prune and key not in wanted:
             session.delete(row)
             summary.note("bell periods", "deactivated")
     for key, (start, end) in wanted.items():
@@ -279,14 +287,19 @@ def _apply_bell_schedules(
 
 
 def _apply_calendars(
-    session: Session, snapshot: RosterSnapshot, schools: dict[str, School], summary: ImportSummary
+    session: Session,
+    snapshot: RosterSnapshot,
+    schools: dict[str, School],
+    summary: ImportSummary,
+    *,
+    prune: bool,
 ) -> None:
     wanted = {(schools[d.school_sourced_id].id, d.day): d.day_type for d in snapshot.calendar_days}
     school_ids = {key[0] for key in wanted}
     rows = session.exec(select(CalendarDay).where(col(CalendarDay.school_id).in_(school_ids))).all()
     have = {(r.school_id, r.day): r for r in rows}
     for key, row in have.items():
-        if key not in wanted:
+        if prune and key not in wanted:
             session.delete(row)
             summary.note("calendar days", "deactivated")
     for (school_id, day), day_type in wanted.items():

@@ -99,6 +99,8 @@ class RosterSnapshot:
     deleted: dict[str, frozenset[str]] = field(default_factory=dict)
     # How many student rows were read past (reported, never stored).
     skipped_students: int = 0
+    # A delta bundle carries only what changed: what it leaves out is kept, not removed.
+    is_delta: bool = False
 
 
 @dataclass(frozen=True)
