@@ -218,6 +218,10 @@ from bot import cli_frameworks, cli_worker  # noqa: E402  (their commands use th
 cli_frameworks.register(cli)
 cli_worker.register(cli)
 
+from bot import cli_rotation  # noqa: E402
+
+cli_rotation.register(cli)
+
 
 def main() -> None:
     try:

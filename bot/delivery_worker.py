@@ -52,6 +52,9 @@ RETRYABLE_ERRORS = frozenset(
 )
 # Methods whose per-channel pace Slack enforces (about one message a second per channel).
 PACED_METHODS = frozenset({"chat.postMessage"})
+# A call starts only if the claim outlives it by this much (plus the HTTP timeout); else the lease is renewed.
+# Workers' clocks must agree to well within this (NTP).
+LEASE_MARGIN_SECONDS = 5.0
 # drain and run_forever keep topping up one run this long, so a retry held at the end of a batch never
 # idles the other lanes.
 PIPELINE_ITEMS = 100_000
@@ -93,6 +96,7 @@ class _Item:
     lane: str
     update_of: str | None
     first_tried_at: datetime
+    lease_until: datetime
     attempts: int
     started: float = field(default_factory=time.perf_counter)
     tries: int = 0
@@ -109,8 +113,8 @@ class _Pace:
         self.method_ready: dict[str, float] = {}
         self._recent_429s: dict[str, deque[tuple[float, str]]] = {}
 
-    def ready_at(self, lane: str, method: str) -> float:
-        return max(self.lane_ready.get(lane, 0.0), self.method_ready.get(method, 0.0))
+    def ready_at(self, lane: str, *methods: str) -> float:
+        return max(self.lane_ready.get(lane, 0.0), *(self.method_ready.get(m, 0.0) for m in methods))
 
     def posted(self, lane: str, method: str, at: float) -> None:
         if method in PACED_METHODS:
@@ -204,6 +208,7 @@ class DeliveryWorker:
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Condition()
         self._wake = threading.Event()
+        self._stopping = threading.Event()  # run_forever's stop: finish the calls in flight, claim no more
         self._random = random.Random(seed)
         self._log = logs.logger("delivery")
 
@@ -233,6 +238,12 @@ class DeliveryWorker:
             thread.join()
         if state.crash is not None:
             raise state.crash
+        leftovers = [item.id for queue in hand.lanes.values() for item in queue]
+        if leftovers:  # stopped early: hand back what was never tried, for this or another worker
+            with transaction(self.sessions) as session:
+                service.release(
+                    session, delivery_ids=leftovers, worker=self.name, not_before=self.clock(), error=None
+                )
         return state.finished
 
     def drain(self, timeout: float = 60.0) -> int:
@@ -245,17 +256,24 @@ class DeliveryWorker:
             if done:
                 continue
             with transaction(self.sessions) as session:
-                wake_at = service.next_wake(session, now=self.clock())
-            if wake_at is None:
+                left = service.outstanding(session, now=self.clock())
+            if left.nothing:
                 break
-            wait = min(wake_at.timestamp() - self._now(), deadline - self._now(), self.poll_seconds)
-            self.sleep(max(0.05, wait))
+            now = self._now()
+            waits = [deadline - now]
+            if left.retry_at is not None:
+                waits.append(left.retry_at.timestamp() - now)
+            if left.lease_until is not None:  # another worker's claim: look again soon, it may finish
+                waits.append(min(left.lease_until.timestamp() - now, self.poll_seconds))
+            self.sleep(max(0.05, min(waits)))
         return finished
 
     def run_forever(self, stop: threading.Event) -> None:
         """The `rounds worker` loop: send what is due, then wait for a nudge or the next poll."""
         self._log.info("delivery worker %s started", self.name)
+        self._stopping = stop
         while not stop.is_set():
+            self._wake.clear()
             try:
                 finished = self.run_once(max_items=PIPELINE_ITEMS)
             except Exception:
@@ -264,7 +282,6 @@ class DeliveryWorker:
                 continue
             if not finished:
                 self._wake.wait(self.poll_seconds)
-                self._wake.clear()
         self._log.info("delivery worker %s stopped", self.name)
 
     # ------------------------------------------------------------------ claiming
@@ -277,13 +294,17 @@ class DeliveryWorker:
         if room <= 0 or state.exhausted:
             state.exhausted = True
             return
+        if self._stopping.is_set():
+            state.exhausted = True
+            return
         with transaction(self.sessions) as session:
             rows = service.claim(session, worker=self.name, now=self.clock(), lease=self.lease, limit=room)
-        if len(rows) < room:
-            state.exhausted = True
-        state.claimed += len(rows)
-        for row in rows:
-            hand.add(self._item(row))
+        with self._lock:
+            if len(rows) < room:
+                state.exhausted = True
+            state.claimed += len(rows)
+            for row in rows:
+                hand.add(self._item(row))
 
     def _item(self, row: Delivery) -> _Item:
         args = dict(row.args)
@@ -301,7 +322,9 @@ class DeliveryWorker:
             lane=lane,
             update_of=row.update_of,
             first_tried_at=row.first_tried_at or self.clock(),
+            lease_until=row.lease_until or self.clock(),
             attempts=row.attempts,
+            tries=row.attempts,  # back-off keeps growing across hand-backs to the outbox
         )
 
     # ------------------------------------------------------------------ sender threads
@@ -325,7 +348,7 @@ class DeliveryWorker:
         """The next item whose lane is free and due, waiting (by ``sleep``) for pacing when none is."""
         while True:
             with self._lock:
-                if state.stopped:
+                if state.stopped or self._stopping.is_set():
                     return None
                 unfinished = sum(len(q) for q in hand.lanes.values()) + len(hand.busy)
                 refill = unfinished < max(4, 4 * self.senders) and not state.exhausted and not state.refilling
@@ -337,7 +360,7 @@ class DeliveryWorker:
                     for lane, queue in hand.lanes.items():
                         if lane in hand.busy or not queue:
                             continue
-                        ready = self._pace.ready_at(lane, queue[0].method)
+                        ready = self._pace.ready_at(lane, *self._methods_for(queue[0]))
                         if ready <= now:
                             hand.busy.add(lane)
                             item = queue.popleft()
@@ -367,16 +390,27 @@ class DeliveryWorker:
             prepared = self._prepare(item)
             if isinstance(prepared, Outcome):
                 return prepared
-            with transaction(self.sessions) as session:
-                owned = service.start_attempt(
-                    session, delivery_id=item.id, worker=self.name, now=self.clock(), lease=self.lease
-                )
-            if not owned:
-                return Outcome("lost")
             item.attempts += 1
-            at = self._now()
-            self._pace.posted(item.lane, item.method, at)
-            answer = self._call(item, item.method, prepared)
+            now = self.clock()
+            if item.lease_until - now < timedelta(seconds=float(self.client.timeout) + LEASE_MARGIN_SECONDS):
+                # The claim could lapse while this call is in flight: renew it, if it is still ours.
+                with transaction(self.sessions) as session:
+                    owned = service.start_attempt(
+                        session,
+                        delivery_id=item.id,
+                        worker=self.name,
+                        attempts=item.attempts,
+                        lease_until=now + self.lease,
+                    )
+                if not owned:
+                    return Outcome("lost")
+                item.lease_until = now + self.lease
+            try:
+                answer = self._call(item, item.method, prepared)
+            finally:
+                # Paced from the answer, not the request: Slack saw this post before we heard back, so
+                # the next one reaches it at least an interval later, however long this one was in transit.
+                self._pace.posted(item.lane, item.method, self._now())
             if isinstance(answer, Outcome):
                 return answer
             return Outcome(
@@ -387,6 +421,20 @@ class DeliveryWorker:
         except (TypeError, ValueError) as problem:
             self._log.warning("delivery key=%s cannot be sent: %s", item.key, type(problem).__name__)
             return Outcome("failed", error="invalid_arguments")
+
+    def _methods_for(self, item: _Item) -> tuple[str, ...]:
+        """The Web API methods sending ``item`` will call next (a paused one holds it back)."""
+        if self._needs_dm(item):
+            return ("conversations.open", item.method)
+        return (item.method,)
+
+    def _needs_dm(self, item: _Item) -> bool:
+        channel = str(item.args.get("channel", ""))
+        return (
+            item.method == "chat.postMessage"
+            and channel[:1] in ("U", "W")
+            and channel not in self._dm_channels
+        )
 
     def _prepare(self, item: _Item) -> dict[str, Any] | Outcome:
         """The arguments to send: DMs opened (user id → D channel), updates pointed at their original."""
@@ -456,12 +504,21 @@ class DeliveryWorker:
         if outcome.kind == "sent":
             with transaction(self.sessions) as session:
                 service.mark_sent(
-                    session, delivery_id=item.id, now=now, channel=outcome.channel, ts=outcome.ts
+                    session,
+                    delivery_id=item.id,
+                    attempts=item.attempts,
+                    now=now,
+                    channel=outcome.channel,
+                    ts=outcome.ts,
                 )
         elif outcome.kind == "failed":
             with transaction(self.sessions) as session:
                 service.mark_failed(
-                    session, delivery_id=item.id, worker=self.name, error=outcome.error or "error"
+                    session,
+                    delivery_id=item.id,
+                    worker=self.name,
+                    attempts=item.attempts,
+                    error=outcome.error or "error",
                 )
         elif outcome.wait <= self.hold_seconds:
             with self._lock:
@@ -472,12 +529,22 @@ class DeliveryWorker:
             with self._lock:
                 later = [item, *hand.take_lane(item.lane)]
             with transaction(self.sessions) as session:
+                not_before = now + timedelta(seconds=outcome.wait)
+                service.retry_later(
+                    session,
+                    delivery_id=item.id,
+                    worker=self.name,
+                    attempts=item.attempts,
+                    not_before=not_before,
+                    error=outcome.error,
+                )
+                # The rest of its lane waits with it, so the channel's messages keep their order.
                 service.release(
                     session,
-                    delivery_ids=[i.id for i in later],
+                    delivery_ids=[i.id for i in later[1:]],
                     worker=self.name,
-                    not_before=now + timedelta(seconds=outcome.wait),
-                    error=outcome.error,
+                    not_before=not_before,
+                    error=None,
                 )
             self._log_line(item, f"retry_later error={outcome.error} wait_s={outcome.wait:.1f}")
             return

@@ -51,3 +51,12 @@ CONVERSATION_ROLE_INPUT = "walkthrough_conversation_role_input"
 
 # App Home
 HOME_OPEN_WALKTHROUGH = "home_open_walkthrough"
+
+# Rotation (the morning DM, Skip and Swap)
+ROTATION_VISIT_BLOCK_PREFIX = "rotation_visit:"  # + the visit's place in the message
+ROTATION_LOG_VISIT = "rotation_log_visit"
+ROTATION_SKIP = "rotation_skip"
+ROTATION_SWAP = "rotation_swap"
+ROTATION_SKIP_MODAL = "rotation_skip_modal"
+ROTATION_SKIP_REASON_BLOCK = "rotation_skip_reason"
+ROTATION_SKIP_REASON_INPUT = "rotation_skip_reason_input"

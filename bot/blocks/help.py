@@ -9,6 +9,18 @@ from workflows.roster.snapshot import Role
 # (who, what to type, what it does). Everyone sees the lines for any of their roles.
 HELP_LINES: list[tuple[frozenset[Role], str, str]] = [
     (frozenset(Role), f"`{ids.ROUNDS_COMMAND} help`", "this list"),
+    (frozenset({Role.LEADER}), f"`{ids.ROUNDS_COMMAND} today`", "the classrooms you plan to visit today, and why"),
+    (frozenset({Role.LEADER}), f"`{ids.ROUNDS_COMMAND} coverage`", "teachers you haven't seen this cycle, longest first"),
+    (
+        frozenset({Role.LEADER, Role.ADMIN}),
+        f"`{ids.WALKTHROUGH_COMMAND} [teacher]`",
+        "log a classroom visit; the teacher gets your evidence right away",
+    ),
+    (
+        frozenset({Role.LEADER, Role.ADMIN}),
+        f"`{ids.ROUNDS_COMMAND} calibration`",
+        "how alike leaders rate the same lesson on paired visits (agreement and κ per look-for)",
+    ),
 ]
 
 _ROLE_NAMES = {Role.LEADER: "leader", Role.COACH: "coach", Role.TEACHER: "teacher", Role.ADMIN: "admin"}

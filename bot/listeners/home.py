@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.blocks import home as home_blocks
+from bot.listeners.rotation import leader_today
 from bot.runtime import Runtime
 from bot.slack_directory import SlackUserDirectory
 from workflows.db import transaction
@@ -45,6 +46,7 @@ def teacher_walkthroughs(session: Session, profile: StaffProfile, now: datetime)
 
 
 SECTIONS: list[HomeSection] = [
+    HomeSection(roles=frozenset({Role.LEADER}), build=leader_today),
     HomeSection(roles=LEADING_ROLES, build=leader_walkthroughs),
     HomeSection(roles=frozenset({Role.TEACHER}), build=teacher_walkthroughs),
 ]

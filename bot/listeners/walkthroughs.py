@@ -216,7 +216,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
         ack()
         view = body["view"]
         meta = ModalMeta.load(view.get("private_metadata", ""), view_id=view["id"])
-        state = _State(view)
+        state = _State(view, changed=body.get("actions") or [])
         teacher = state.teacher()
         class_id, period = state.class_choice()
         with transaction(runtime.sessions) as session:
@@ -225,7 +225,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
                 return
             try:
                 context = service.rebuild_context(
-                    session, viewer=viewer, now=runtime.clock(), base=None,
+                    session, viewer=viewer, now=runtime.clock(),
                     teacher_id=teacher[0] if teacher else None, school_id=teacher[1] if teacher else None,
                     class_id=class_id, period=period, form_id=state.form_id(), editing_id=meta.editing_id,
                     planned_visit_key=meta.planned_visit_key, paired_with_id=meta.paired_with_id,
@@ -552,10 +552,15 @@ def _json(text: str | None) -> dict:
 class _State:
     """The values of a submitted (or changing) modal, read defensively: payloads can be forged."""
 
-    def __init__(self, view: dict):
+    def __init__(self, view: dict, *, changed: list[dict] | None = None):
         self.view = view
         values = (view.get("state") or {}).get("values") or {}
-        self.values: dict[str, dict] = values if isinstance(values, dict) else {}
+        self.values: dict[str, dict] = dict(values) if isinstance(values, dict) else {}
+        for action in changed or []:  # the choice just made wins over the state sent with it
+            if isinstance(action, dict) and action.get("block_id") and action.get("action_id"):
+                block = dict(self.values.get(action["block_id"]) or {})
+                block[action["action_id"]] = action
+                self.values[action["block_id"]] = block
 
     def _element(self, block_id: str, action_id: str) -> dict:
         found = (self.values.get(block_id) or {}).get(action_id)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 
+from bot.delivery_worker import running
 from bot.demo.fake_slack import FakeSlack
 from tests.deliveries.conftest import TEACHERS, WorkerFactory, copies_by_text, dm, enqueue
 from workflows.db import Sessions, transaction
@@ -41,7 +43,9 @@ def test_two_schedulers_enqueueing_at_the_same_moment_make_one_row(sessions: Ses
     def schedule() -> None:
         barrier.wait()
         with transaction(sessions) as session:
-            row = service.enqueue(session, key=key, method="chat.postMessage", args={"channel": "C0GRADE5", "text": "x"})
+            row = service.enqueue(
+                session, key=key, method="chat.postMessage", args={"channel": "C0GRADE5", "text": "x"}
+            )
             ids.append(row.id)
 
     threads = [threading.Thread(target=schedule) for _ in range(4)]
@@ -60,7 +64,9 @@ def test_a_dm_arrives_in_the_teachers_dm_channel_with_its_blocks(
 ) -> None:
     teacher = TEACHERS[1]
     enqueue(sessions, "walkthrough:41:teacher", args={"channel": teacher} | dm("Evidence from today's visit"))
-    enqueue(sessions, "walkthrough:42:teacher", args={"channel": teacher} | dm("Evidence from a second visit"))
+    enqueue(
+        sessions, "walkthrough:42:teacher", args={"channel": teacher} | dm("Evidence from a second visit")
+    )
 
     assert make_worker(slack).drain(timeout=10) == 2
 
@@ -107,7 +113,9 @@ def test_an_update_of_a_message_that_failed_fails_too(
     sessions: Sessions, slack: FakeSlack, make_worker: WorkerFactory
 ) -> None:
     enqueue(sessions, "digest:gone", args={"channel": "C0NOSUCH", "text": "Weekly digest"})
-    enqueue(sessions, "digest:gone:fix", method="chat.update", update_of="digest:gone", args={"text": "fixed"})
+    enqueue(
+        sessions, "digest:gone:fix", method="chat.update", update_of="digest:gone", args={"text": "fixed"}
+    )
 
     make_worker(slack).drain(timeout=10)
 
@@ -122,8 +130,13 @@ def test_an_update_of_a_message_that_failed_fails_too(
 def test_app_home_and_ephemeral_messages_go_through_the_outbox(
     sessions: Sessions, slack: FakeSlack, make_worker: WorkerFactory
 ) -> None:
-    home = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Coverage: 12/40"}}]}
-    enqueue(sessions, f"home:{TEACHERS[3]}:1", method="views.publish", args={"user_id": TEACHERS[3], "view": home})
+    home = {
+        "type": "home",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Coverage: 12/40"}}],
+    }
+    enqueue(
+        sessions, f"home:{TEACHERS[3]}:1", method="views.publish", args={"user_id": TEACHERS[3], "view": home}
+    )
     slack.add_channel("C0LOUNGE", "lounge")
     enqueue(
         sessions,
@@ -149,7 +162,11 @@ def test_a_message_slack_refuses_fails_at_once_with_its_error_code(
 
     with transaction(sessions) as session:
         [failure] = service.failed(session)
-    assert (failure.key, failure.last_error, failure.attempts) == ("walkthrough:9:teacher", "invalid_blocks", 1)
+    assert (failure.key, failure.last_error, failure.attempts) == (
+        "walkthrough:9:teacher",
+        "invalid_blocks",
+        1,
+    )
     assert copies_by_text(slack) == {"fine": 1}
 
 
@@ -161,7 +178,9 @@ def test_each_delivery_logs_one_line_without_the_message_text(
     with caplog.at_level(logging.INFO, logger="rounds.delivery"):
         make_worker(slack).drain(timeout=10)
 
-    lines = [r.getMessage() for r in caplog.records if r.name == "rounds.delivery" and "key=" in r.getMessage()]
+    lines = [
+        r.getMessage() for r in caplog.records if r.name == "rounds.delivery" and "key=" in r.getMessage()
+    ]
     assert len(lines) == 1
     assert "key=reminder:U0001:2026-11-24" in lines[0] and "outcome=sent" in lines[0] and "ms=" in lines[0]
     assert not any("Rivera" in r.getMessage() for r in caplog.records)
@@ -177,7 +196,11 @@ def test_enqueue_refuses_what_could_never_be_sent(sessions: Sessions) -> None:
             from datetime import datetime
 
             service.enqueue(
-                session, key="k3", method="chat.postMessage", args={"channel": "C1"}, not_before=datetime(2026, 1, 1)
+                session,
+                key="k3",
+                method="chat.postMessage",
+                args={"channel": "C1"},
+                not_before=datetime(2026, 1, 1),
             )
         assert service.pending_count(session) == 0
 
@@ -193,3 +216,17 @@ def test_a_message_scheduled_for_later_waits_until_then(
     assert slack.messages() == []
     with transaction(sessions) as session:
         assert service.pending_count(session) == 1
+
+
+def test_the_running_worker_sends_right_after_it_is_woken(
+    sessions: Sessions, slack: FakeSlack, make_worker: WorkerFactory
+) -> None:
+    worker = make_worker(slack, poll_seconds=30)
+    with running(worker):
+        time.sleep(0.2)  # idle, waiting for the next poll in 30 s
+        enqueue(sessions, "walkthrough:77:teacher", args={"channel": TEACHERS[7]} | dm("Logged just now"))
+        worker.wake()
+        deadline = time.monotonic() + 5
+        while not slack.messages() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert copies_by_text(slack) == {"Logged just now": 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 from sqlmodel import select
@@ -76,10 +77,18 @@ def load_district(sessions: Sessions, slack: FakeSlack) -> None:
         ),
         staff=staff,
         classes=(
-            ClassRecord("c-math", MAPLE, "Grade 3 Math", "Math 3", ("Math",), ("03",), ("1",), "104", ("p-ben",)),
-            ClassRecord("c-sci", MAPLE, "Grade 3 Science", "Sci 3", ("Science",), ("03",), ("2",), "104", ("p-ben",)),
-            ClassRecord("c-read", MAPLE, "Grade 4 Reading", "ELA 4", ("ELA",), ("04",), ("1",), "201", ("p-bea",)),
-            ClassRecord("c-oak", OAK, "Grade 7 Math", "Math 7", ("Math",), ("07",), ("1",), "12", ("p-olga",)),
+            ClassRecord(
+                "c-math", MAPLE, "Grade 3 Math", "Math 3", ("Math",), ("03",), ("1",), "104", ("p-ben",)
+            ),
+            ClassRecord(
+                "c-sci", MAPLE, "Grade 3 Science", "Sci 3", ("Science",), ("03",), ("2",), "104", ("p-ben",)
+            ),
+            ClassRecord(
+                "c-read", MAPLE, "Grade 4 Reading", "ELA 4", ("ELA",), ("04",), ("1",), "201", ("p-bea",)
+            ),
+            ClassRecord(
+                "c-oak", OAK, "Grade 7 Math", "Math 7", ("Math",), ("07",), ("1",), "12", ("p-olga",)
+            ),
         ),
         bell_periods=(
             BellPeriodRecord(MAPLE, "regular", "1", _t(8, 0), _t(8, 50)),
@@ -89,7 +98,7 @@ def load_district(sessions: Sessions, slack: FakeSlack) -> None:
     )
     with transaction(sessions) as session:
         apply_roster(session, snapshot=snapshot)
-        for sid, given, family, user, _roles in PEOPLE:
+        for sid, _given, _family, user, _roles in PEOPLE:
             person = session.exec(select(Person).where(Person.sourced_id == sid)).one()
             person.slack_user_id = user
             session.add(person)
@@ -97,9 +106,7 @@ def load_district(sessions: Sessions, slack: FakeSlack) -> None:
         slack.add_user(user, email=f"{given.lower()}@example.org", real_name=f"{given} {family}")
 
 
-def _t(hour: int, minute: int):  # type: ignore[no-untyped-def]
-    from datetime import time as clock_time
-
+def _t(hour: int, minute: int) -> clock_time:
     return clock_time(hour, minute)
 
 
@@ -169,7 +176,9 @@ def filled_values(
 ) -> dict[str, dict[str, Any]]:
     """What Slack reports for the modal as a leader fills it in: initial choices kept unless given."""
     values: dict[str, dict[str, Any]] = {}
-    teacher_block = next((b for b in view["blocks"] if b.get("block_id") == ids.WALKTHROUGH_TEACHER_BLOCK), None)
+    teacher_block = next(
+        (b for b in view["blocks"] if b.get("block_id") == ids.WALKTHROUGH_TEACHER_BLOCK), None
+    )
     if teacher_block is not None and teacher_block["type"] == "input":
         chosen = teacher or _initial(teacher_block["element"])
         values[ids.WALKTHROUGH_TEACHER_BLOCK] = {
@@ -181,7 +190,9 @@ def filled_values(
     if class_block is not None:
         chosen = _initial(class_block["element"])
         values[class_block["block_id"]] = {
-            ids.WALKTHROUGH_CLASS_SELECT: select_value(chosen[0] if chosen else None, chosen[1] if chosen else None)
+            ids.WALKTHROUGH_CLASS_SELECT: select_value(
+                chosen[0] if chosen else None, chosen[1] if chosen else None
+            )
         }
     form = _initial(block(view, ids.WALKTHROUGH_FORM_BLOCK)["element"])
     values[ids.WALKTHROUGH_FORM_BLOCK] = {ids.WALKTHROUGH_FORM_SELECT: select_value(*form)}  # type: ignore[misc]
@@ -190,7 +201,9 @@ def filled_values(
         wanted = (ratings or {}).get(look_for["label"]["text"][:20])
         chosen = option_value(element, wanted) if wanted else _initial(element)
         values[look_for["block_id"]] = {
-            ids.WALKTHROUGH_LOOK_FOR_SELECT: select_value(chosen[0] if chosen else None, chosen[1] if chosen else None)
+            ids.WALKTHROUGH_LOOK_FOR_SELECT: select_value(
+                chosen[0] if chosen else None, chosen[1] if chosen else None
+            )
         }
     values[ids.WALKTHROUGH_EVIDENCE_BLOCK] = {ids.WALKTHROUGH_EVIDENCE_INPUT: plain_text_value(evidence)}
     values[ids.WALKTHROUGH_STRENGTH_BLOCK] = {ids.WALKTHROUGH_STRENGTH_INPUT: plain_text_value(strength)}
@@ -214,7 +227,9 @@ def _initial(element: dict) -> tuple[str, str] | None:
 
 def teacher_option(driver: SlackDriver, user: str, query: str, name: str) -> tuple[str, str]:
     """Type into the teacher type-ahead and pick the option naming `name`."""
-    response = driver.options(user, ids.WALKTHROUGH_TEACHER_SELECT, block_id=ids.WALKTHROUGH_TEACHER_BLOCK, value=query)
+    response = driver.options(
+        user, ids.WALKTHROUGH_TEACHER_SELECT, block_id=ids.WALKTHROUGH_TEACHER_BLOCK, value=query
+    )
     option = next(o for o in response.json()["options"] if name in o["text"]["text"])
     return option["value"], option["text"]["text"]
 
@@ -260,10 +275,20 @@ def click(driver: SlackDriver, user: str, message: dict, action_id: str) -> Any:
 
 
 def buttons(message: dict) -> list[str]:
-    return [e["action_id"] for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+    return [
+        e["action_id"] for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]
+    ]
 
 
-def log_visit(driver: SlackDriver, slack: FakeSlack, worker: Any, *, leader: str = "ULEAD", text: str = "ben", **fill: Any) -> dict:
+def log_visit(
+    driver: SlackDriver,
+    slack: FakeSlack,
+    worker: Any,
+    *,
+    leader: str = "ULEAD",
+    text: str = "ben",
+    **fill: Any,
+) -> dict:
     """A leader logs a visit end to end; returns the modal as it was submitted. The outbox is drained."""
     view = open_modal(driver, slack, leader, text)
     response = driver.submit_view(leader, view, filled_values(view, **fill))

@@ -10,7 +10,9 @@ from tests.walkthroughs.support import buttons, click, dm_messages, log_visit, m
 from workflows.walkthroughs.models import Reflection, Walkthrough
 
 
-def test_thanks_tells_the_leader_once_and_the_teachers_message_shows_it_was_sent(app, slack, sessions, worker):
+def test_thanks_tells_the_leader_once_and_the_teachers_message_shows_it_was_sent(
+    app, slack, sessions, worker
+):
     log_visit(app.driver, slack, worker)
     [dm] = dm_messages(slack, "UBEN")
 
@@ -22,7 +24,7 @@ def test_thanks_tells_the_leader_once_and_the_teachers_message_shows_it_was_sent
     assert updated["ts"] == dm["ts"]
     assert ids.WALKTHROUGH_THANKS not in buttons(updated)
     assert "Thanks sent to Ada" in message_text(updated)
-    receipt, notice = dm_messages(slack, "ULEAD")
+    _receipt, notice = dm_messages(slack, "ULEAD")
     assert "Ben Lindqvist said thanks" in message_text(notice)
 
 
@@ -37,10 +39,15 @@ def test_a_reflection_is_stored_and_the_leader_reads_it(app, slack, sessions, wo
     empty = app.driver.submit_view(
         "UBEN", modal, {ids.REFLECTION_BLOCK: {ids.REFLECTION_INPUT: plain_text_value(" ")}}
     ).json()
-    assert empty == {"response_action": "errors", "errors": {ids.REFLECTION_BLOCK: "Write a few words before sending."}}
+    assert empty == {
+        "response_action": "errors",
+        "errors": {ids.REFLECTION_BLOCK: "Write a few words before sending."},
+    }
     words = "I'll try pairs comparing strategies before the share-out tomorrow."
     for _ in range(2):  # Slack retries; saved once
-        app.driver.submit_view("UBEN", modal, {ids.REFLECTION_BLOCK: {ids.REFLECTION_INPUT: plain_text_value(words)}})
+        app.driver.submit_view(
+            "UBEN", modal, {ids.REFLECTION_BLOCK: {ids.REFLECTION_INPUT: plain_text_value(words)}}
+        )
     worker.drain(timeout=10)
 
     with sessions() as session:

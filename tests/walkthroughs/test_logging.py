@@ -18,7 +18,7 @@ from tests.walkthroughs.support import (
     wait_for,
 )
 from workflows.deliveries.models import Delivery
-from workflows.walkthroughs.models import Walkthrough, WalkthroughRating
+from workflows.walkthroughs.models import Walkthrough
 
 EVIDENCE = "Students explained how they split 24 counters into equal groups."
 
@@ -86,7 +86,10 @@ def test_the_type_ahead_offers_matching_teachers_at_the_leaders_schools_only(app
     options = app.driver.options(
         "ULEAD", ids.WALKTHROUGH_TEACHER_SELECT, block_id=ids.WALKTHROUGH_TEACHER_BLOCK, value="lind"
     ).json()["options"]
-    assert [o["text"]["text"] for o in options] == ["Bea Lindgren — Maple Elementary", "Ben Lindqvist — Maple Elementary"]
+    assert [o["text"]["text"] for o in options] == [
+        "Bea Lindgren — Maple Elementary",
+        "Ben Lindqvist — Maple Elementary",
+    ]
 
     everyone = app.driver.options(
         "ULEAD", ids.WALKTHROUGH_TEACHER_SELECT, block_id=ids.WALKTHROUGH_TEACHER_BLOCK, value="o"
@@ -105,7 +108,15 @@ def test_picking_a_teacher_in_the_modal_fills_in_their_classes(app, slack):
 
     app.driver.action(
         "ULEAD",
-        [select_action(ids.WALKTHROUGH_TEACHER_SELECT, chosen[0], text=chosen[1], block_id=ids.WALKTHROUGH_TEACHER_BLOCK, type="external_select")],
+        [
+            select_action(
+                ids.WALKTHROUGH_TEACHER_SELECT,
+                chosen[0],
+                text=chosen[1],
+                block_id=ids.WALKTHROUGH_TEACHER_BLOCK,
+                type="external_select",
+            )
+        ],
         view={**view, "state": {"values": values}},
     )
     wait_for(lambda: slack.calls_to("views.update"))

@@ -49,7 +49,9 @@ def test_a_forged_submission_naming_a_teacher_at_another_school_is_refused(app, 
         app.driver.submit_view("ULEAD", view, filled_values(view, teacher=(olga, "Olga Novak — Oak Middle")))
     )
 
-    assert errors == {ids.WALKTHROUGH_TEACHER_BLOCK: "You can log walkthroughs only for teachers at the schools you lead."}
+    assert errors == {
+        ids.WALKTHROUGH_TEACHER_BLOCK: "You can log walkthroughs only for teachers at the schools you lead."
+    }
     assert _nothing_written(sessions)
 
 
@@ -74,13 +76,13 @@ def test_a_form_retired_while_the_modal_was_open_is_refused_on_the_form_field(ap
     )
     spec = parse_framework(text, source="district.yml")
     with transaction(sessions) as session:
-        load_framework(
-            session, spec=spec, district_id=None, source_digest=spec.digest, now=datetime.now(UTC)
-        )
+        load_framework(session, spec=spec, district_id=None, source_digest=spec.digest, now=datetime.now(UTC))
 
     errors = _errors(app.driver.submit_view("ULEAD", view, filled_values(view)))
 
-    assert errors == {ids.WALKTHROUGH_FORM_BLOCK: "This form was retired after you opened the walkthrough; choose another."}
+    assert errors == {
+        ids.WALKTHROUGH_FORM_BLOCK: "This form was retired after you opened the walkthrough; choose another."
+    }
     assert _nothing_written(sessions)
 
 

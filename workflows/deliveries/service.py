@@ -8,6 +8,7 @@ so two workers, a restarted worker and a worker that lost its lease never both o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -106,21 +107,37 @@ def pending_count(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(_table).where(unfinished)).scalar_one())
 
 
-def next_wake(session: Session, *, now: datetime) -> datetime | None:
-    """When a worker draining the outbox should look again, or None when nothing is due or in flight.
+@dataclass(frozen=True)
+class Outstanding:
+    """What a worker draining the outbox still has to wait for (None: nothing of that kind)."""
 
-    Counts rows due now, rows waiting out a retry (tried before) and rows claimed by any worker (their lease
-    may lapse); not rows scheduled for later that were never tried.
+    retry_at: datetime | None  # earliest due-or-retrying pending row (never-tried future rows excluded)
+    lease_until: datetime | None  # earliest lease of a row some worker is sending right now
+
+    @property
+    def nothing(self) -> bool:
+        return self.retry_at is None and self.lease_until is None
+
+
+def outstanding(session: Session, *, now: datetime) -> Outstanding:
+    """Rows due now, rows waiting out a retry (tried before) and rows claimed by any worker.
+
+    Rows scheduled for later that were never tried are not outstanding: draining does not wait for them.
     """
     pending = _c.status == DeliveryStatus.PENDING.value
     retrying = and_(
         pending, or_(_c.first_tried_at.is_not(None), _c.not_before.is_(None), _c.not_before <= now)
     )
-    soonest_retry = select(func.min(func.coalesce(_c.not_before, now))).where(retrying)
-    soonest_lease = select(func.min(_c.lease_until)).where(_c.status == DeliveryStatus.SENDING.value)
-    times = [session.execute(q).scalar_one() for q in (soonest_retry, soonest_lease)]
-    found = [_aware(t) for t in times if t is not None]
-    return min(found) if found else None
+    retry_at = session.execute(
+        select(func.min(func.coalesce(_c.not_before, now))).where(retrying)
+    ).scalar_one()
+    lease = session.execute(
+        select(func.min(_c.lease_until)).where(_c.status == DeliveryStatus.SENDING.value)
+    ).scalar_one()
+    return Outstanding(
+        retry_at=_aware(retry_at) if retry_at is not None else None,
+        lease_until=_aware(lease) if lease is not None else None,
+    )
 
 
 def _aware(value: datetime | str) -> datetime:
@@ -168,23 +185,23 @@ def claim(session: Session, *, worker: str, now: datetime, lease: timedelta, lim
 
 
 def start_attempt(
-    session: Session, *, delivery_id: int, worker: str, now: datetime, lease: timedelta
+    session: Session, *, delivery_id: int, worker: str, attempts: int, lease_until: datetime
 ) -> bool:
-    """Count one call to Slack and renew the lease, only if ``worker`` still owns the row.
+    """Renew the lease before a call, only if ``worker`` still owns the row; False: someone retook it.
 
-    Done right before each call: a worker whose claim was retaken by another (its lease lapsed) gets False
-    and does not send.
+    The worker does this when its claim is close to lapsing (rows wait in a paced lane, or a retry was held),
+    so a worker whose lease ran out never sends a row another worker has taken.
     """
     result = session.execute(
         update(_table)
         .where(_c.id == delivery_id, _c.status == DeliveryStatus.SENDING.value, _c.claimed_by == worker)
-        .values(attempts=_c.attempts + 1, lease_until=now + lease)
+        .values(attempts=attempts, lease_until=lease_until)
     )
     return result.rowcount == 1
 
 
 def mark_sent(
-    session: Session, *, delivery_id: int, now: datetime, channel: str | None, ts: str | None
+    session: Session, *, delivery_id: int, attempts: int, now: datetime, channel: str | None, ts: str | None
 ) -> None:
     """Record what Slack made of it. Unconditional on owner: it was sent, whoever holds the row now."""
     session.execute(
@@ -192,6 +209,7 @@ def mark_sent(
         .where(_c.id == delivery_id, _c.status != DeliveryStatus.SENT.value)
         .values(
             status=DeliveryStatus.SENT.value,
+            attempts=attempts,
             slack_channel=channel,
             slack_ts=ts,
             sent_at=now,
@@ -201,13 +219,28 @@ def mark_sent(
     )
 
 
-def mark_failed(session: Session, *, delivery_id: int, worker: str, error: str) -> bool:
+def mark_failed(session: Session, *, delivery_id: int, worker: str, attempts: int, error: str) -> bool:
     """Give up on a row this worker owns; ``error`` is a short code, shown to admins."""
     result = session.execute(
         update(_table)
         .where(_c.id == delivery_id, _c.status == DeliveryStatus.SENDING.value, _c.claimed_by == worker)
-        .values(status=DeliveryStatus.FAILED.value, last_error=error[:64], lease_until=None)
+        .values(
+            status=DeliveryStatus.FAILED.value, attempts=attempts, last_error=error[:64], lease_until=None
+        )
     )
+    return result.rowcount == 1
+
+
+def retry_later(
+    session: Session, *, delivery_id: int, worker: str, attempts: int, not_before: datetime, error: str | None
+) -> bool:
+    """Hand a row back to the outbox after a failed call, to be tried again from ``not_before``."""
+    result = session.execute(
+        update(_table)
+        .where(_c.id == delivery_id, _c.status == DeliveryStatus.SENDING.value, _c.claimed_by == worker)
+        .values(attempts=attempts)
+    )
+    release(session, delivery_ids=[delivery_id], worker=worker, not_before=not_before, error=error)
     return result.rowcount == 1
 
 

@@ -58,7 +58,9 @@ class RotationLeaderDay(SQLModel, table=True):
     calendar_checked: bool = True
     calendar_problem: str | None = Field(default=None, max_length=255, description="short, never a URL")
     busy: list[list[str]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False), description="[[HH:MM, HH:MM], ...] local"
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description="[[HH:MM, HH:MM], ...] local",
     )
     revision: int = 0
 

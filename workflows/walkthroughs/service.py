@@ -7,7 +7,7 @@ person. Functions return plain views (`WalkthroughView`) that the Slack side ren
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from workflows import privacy
 from workflows.db import Sessions, transaction
-from workflows.frameworks.models import Form, Framework, FrameworkArea, LookFor
+from workflows.frameworks.models import Form, FormLookFor, Framework, FrameworkArea, LookFor
 from workflows.frameworks.service import (
     RatingLevel,
     active_forms,
@@ -98,7 +98,7 @@ class ClassChoice:
         if self.period:
             parts.append(f"period {self.period}")
         if self.room:
-            parts.append(f"room {self.room}")
+            parts.append(self.room if self.room.lower().startswith("room") else f"room {self.room}")
         return " · ".join(parts)
 
 
@@ -267,7 +267,6 @@ def rebuild_context(
     *,
     viewer: Viewer,
     now: datetime,
-    base: ModalContext | None,
     teacher_id: int | None,
     school_id: int | None,
     class_id: int | None,
@@ -376,14 +375,17 @@ def log_walkthrough(
         created_at=now,
         updated_at=now,
     )
+    if walkthrough.share_with_teacher and _teacher_slack_id(session, walkthrough):
+        walkthrough.shared_at = now
+    # Everything is read before the first write: on SQLite the write lock is then held only briefly.
+    preview = _view(session, walkthrough, pending=checked.ratings)
     session.add(walkthrough)
     session.flush()
     _write_ratings(session, walkthrough.id or 0, checked.ratings)
-    if walkthrough.share_with_teacher and _teacher_slack_id(session, walkthrough):
-        walkthrough.shared_at = now
-    session.add(walkthrough)
     session.flush()
-    return Logged(walkthrough=_view(session, walkthrough), changed=True, revision=walkthrough.revision)
+    return Logged(
+        walkthrough=replace(preview, id=walkthrough.id or 0), changed=True, revision=walkthrough.revision
+    )
 
 
 def edit_walkthrough(
@@ -908,8 +910,6 @@ def _with_form(
     classes: tuple[ClassChoice, ...],
     selected: ClassChoice | None,
 ) -> ModalContext:
-    from dataclasses import replace
-
     return replace(
         context,
         selected_form=form,
@@ -922,22 +922,29 @@ def _with_form(
 def _look_for_choices(
     session: Session, form_id: int, *, rated_in: int | None = None
 ) -> tuple[LookForChoice, ...]:
-    """The form's look-fors; for an edit (`rated_in`), also those rated then and retired since."""
-    look_fors = (
-        _look_fors_rated_or_on(session, form_id, rated_in)
-        if rated_in is not None
-        else form_look_fors(session, form_id=form_id)
-    )
-    areas = {
-        area.id: area.name
-        for area in session.exec(
-            select(FrameworkArea).where(col(FrameworkArea.id).in_(sorted({lf.area_id for lf in look_fors})))
-        ).all()
-    }
-    return tuple(
-        LookForChoice(look_for_id=lf.id or 0, text=lf.text, area=areas.get(lf.area_id, ""))
-        for lf in look_fors
-    )
+    """The form's look-fors, in its order; for an edit (`rated_in`), also those rated then and retired since."""
+    if rated_in is not None:
+        look_fors = _look_fors_rated_or_on(session, form_id, rated_in)
+        areas = {
+            area.id: area.name
+            for area in session.exec(
+                select(FrameworkArea).where(
+                    col(FrameworkArea.id).in_(sorted({lf.area_id for lf in look_fors}))
+                )
+            ).all()
+        }
+        named = [(lf, areas.get(lf.area_id, "")) for lf in look_fors]
+    else:
+        named = list(
+            session.exec(
+                select(LookFor, FrameworkArea.name)
+                .join(FormLookFor, col(FormLookFor.look_for_id) == LookFor.id)
+                .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
+                .where(FormLookFor.form_id == form_id, col(LookFor.retired).is_(False))
+                .order_by(col(FormLookFor.position))
+            ).all()
+        )
+    return tuple(LookForChoice(look_for_id=lf.id or 0, text=lf.text, area=area) for lf, area in named)
 
 
 def _class_choices(
@@ -965,7 +972,8 @@ def _class_choices(
     ).all()
     school = session.get(School, teacher.school_id)
     assert school is not None
-    order = _period_order(session, school.id or 0)
+    bells = _bells(session, school.id or 0)
+    order = {p.period: i for i, p in enumerate(b for b in bells if b.day_type == "regular")}
     choices = sorted(
         (
             ClassChoice(class_id=c.id or 0, period=p, title=c.title, room=c.room)
@@ -978,20 +986,22 @@ def _class_choices(
         (c for c in choices if c.class_id == class_id and (period is None or c.period == period)), None
     )
     if wanted is None and class_id is None:
-        now_period = period or period_now(session, school=school, now=now)
+        now_period = period or period_now(session, school=school, now=now, bells=bells)
         wanted = next((c for c in choices if now_period is not None and c.period == now_period), None)
     return tuple(choices), wanted
 
 
-def period_now(session: Session, *, school: School, now: datetime) -> str | None:
+def period_now(
+    session: Session, *, school: School, now: datetime, bells: list[BellPeriod] | None = None
+) -> str | None:
     """The period under way at the school now (or the one that ended last today), by its bell schedule."""
     local = _local(now, school)
     day_type = _day_type(session, school.id or 0, local.date())
     if day_type is None:
         return None
-    periods = session.exec(
-        select(BellPeriod).where(BellPeriod.school_id == school.id, BellPeriod.day_type == day_type)
-    ).all()
+    periods = [
+        p for p in (bells if bells is not None else _bells(session, school.id or 0)) if p.day_type == day_type
+    ]
     moment = local.time()
     started = [p for p in periods if p.start <= moment]
     current = next((p for p in started if moment < p.end), None)
@@ -1010,13 +1020,13 @@ def _day_type(session: Session, school_id: int, day: date) -> str | None:
     return "regular" if day.weekday() < 5 else None
 
 
-def _period_order(session: Session, school_id: int) -> dict[str, int]:
-    periods = session.exec(
-        select(BellPeriod)
-        .where(BellPeriod.school_id == school_id, BellPeriod.day_type == "regular")
-        .order_by(col(BellPeriod.start))
-    ).all()
-    return {p.period: i for i, p in enumerate(periods)}
+def _bells(session: Session, school_id: int) -> list[BellPeriod]:
+    """Every bell period of the school, all kinds of day, earliest first."""
+    return list(
+        session.exec(
+            select(BellPeriod).where(BellPeriod.school_id == school_id).order_by(col(BellPeriod.start))
+        ).all()
+    )
 
 
 # ── rows to views ────────────────────────────────────────────────────────────────────────────────────
@@ -1053,7 +1063,10 @@ def _local(moment: datetime, school: School) -> datetime:
     return moment.astimezone(ZoneInfo(school.timezone))
 
 
-def _view(session: Session, walkthrough: Walkthrough) -> WalkthroughView:
+def _view(
+    session: Session, walkthrough: Walkthrough, *, pending: Mapping[int, RatingLevel] | None = None
+) -> WalkthroughView:
+    """The walkthrough as people read it; `pending`: its ratings, for one not written yet."""
     school = _school(session, walkthrough)
     observer = session.get(Person, walkthrough.observer_id)
     teacher = session.get(Person, walkthrough.teacher_id)
@@ -1071,30 +1084,47 @@ def _view(session: Session, walkthrough: Walkthrough) -> WalkthroughView:
             room=school_class.room,
         ).label
     labels = {level.value: level for level in rating_scale(framework)}
-    rated = session.exec(
-        select(WalkthroughRating, LookFor, FrameworkArea)
-        .join(LookFor, col(LookFor.id) == WalkthroughRating.look_for_id)
-        .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
-        .where(WalkthroughRating.walkthrough_id == walkthrough.id)
-        .order_by(col(FrameworkArea.position), col(LookFor.position))
-    ).all()
+    if pending is None:
+        rows = session.exec(
+            select(WalkthroughRating, LookFor, FrameworkArea)
+            .join(LookFor, col(LookFor.id) == WalkthroughRating.look_for_id)
+            .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
+            .where(WalkthroughRating.walkthrough_id == walkthrough.id)
+            .order_by(col(FrameworkArea.position), col(LookFor.position))
+        ).all()
+        rated = [(rating.value, rating.observed, look_for, area) for rating, look_for, area in rows]
+    else:
+        rows = session.exec(
+            select(LookFor, FrameworkArea)
+            .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
+            .where(col(LookFor.id).in_(sorted(pending)))
+            .order_by(col(FrameworkArea.position), col(LookFor.position))
+        ).all()
+        rated = [(pending[lf.id or 0].value, pending[lf.id or 0].observed, lf, area) for lf, area in rows]
     ratings = tuple(
         RatedLookFor(
             area=area.name,
             text=look_for.text,
-            label=labels[rating.value].label if rating.value in labels else str(rating.value),
-            observed=rating.observed,
+            label=labels[value].label if value in labels else str(value),
+            observed=observed,
         )
-        for rating, look_for, area in rated
+        for value, observed, look_for, area in rated
     )
-    reflections = session.exec(
-        select(Reflection)
-        .where(Reflection.walkthrough_id == walkthrough.id)
-        .order_by(col(Reflection.created_at))
-    ).all()
-    conversation = session.exec(
-        select(Conversation).where(Conversation.walkthrough_id == walkthrough.id)
-    ).first()
+    fresh = walkthrough.id is None
+    reflections = (
+        []
+        if fresh
+        else session.exec(
+            select(Reflection)
+            .where(Reflection.walkthrough_id == walkthrough.id)
+            .order_by(col(Reflection.created_at))
+        ).all()
+    )
+    conversation = (
+        None
+        if fresh
+        else session.exec(select(Conversation).where(Conversation.walkthrough_id == walkthrough.id)).first()
+    )
     return WalkthroughView(
         id=walkthrough.id or 0,
         revision=walkthrough.revision,

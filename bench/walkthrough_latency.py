@@ -1,0 +1,347 @@
+"""Walkthrough latency on loopback: Rounds against a bare Bolt app, measured in the same run.
+
+Two interactions, each at 1 and at 20 concurrent leaders:
+- `/walkthrough`: from sending the signed command until the app's `views.open` reaches the (fake) Slack;
+  the bare app acknowledges and opens a one-block modal.
+- the modal's submission: from sending it until the acknowledgement; Rounds validates, stores the
+  walkthrough and writes its messages to the outbox first, the bare app only acknowledges.
+
+Both apps run behind the same FastAPI endpoint under uvicorn, with signatures checked, on one SQLite file.
+Run: `python -m bench.walkthrough_latency` (or `python -m bench walkthrough_latency`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from datetime import time as clock_time
+from pathlib import Path
+
+import httpx
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+import migrations
+from bot import ids
+from bot.app import build_app
+from bot.demo.fake_slack import FakeSlack
+from bot.demo.serve import serve_in_thread
+from bot.demo.slack_requests import SlackRequestSigner, select_value, view_submission_payload
+from bot.demo.walkthrough_scenes import modal_values
+from bot.runtime import Runtime
+from bot.server import build_server
+from bot.settings import Settings
+from bot.slack_client import make_client
+from workflows.db import Sessions, make_engine, make_sessions, transaction
+from workflows.roster.service import apply_roster
+from workflows.roster.snapshot import (
+    BellPeriodRecord,
+    ClassRecord,
+    DistrictRecord,
+    Role,
+    RosterSnapshot,
+    SchoolRecord,
+    StaffMember,
+)
+
+TOKEN = "xoxb-bench"
+SECRET = "bench-signing-secret"
+LEADERS = 20
+TEACHERS = 40
+# A Tuesday, 9:20 in Chicago: period 2 of the bench school's bell schedule.
+NOW = datetime(2026, 3, 3, 15, 20, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Timing:
+    interaction: str
+    users: int
+    rounds: list[float]
+    bare: list[float]
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))]
+
+
+# ── the world: a school, leaders, teachers, the two apps ─────────────────────────────────────────────
+
+
+def _roster() -> RosterSnapshot:
+    leaders = [
+        StaffMember(
+            f"l-{i}", f"Leader{i}", "Bench", f"leader{i}@bench.example", frozenset({("s-1", Role.LEADER)})
+        )
+        for i in range(LEADERS)
+    ]
+    teachers = [
+        StaffMember(
+            f"t-{i}", f"Teacher{i}", "Bench", f"teacher{i}@bench.example", frozenset({("s-1", Role.TEACHER)})
+        )
+        for i in range(TEACHERS)
+    ]
+    classes = [
+        ClassRecord(
+            f"c-{i}-{p}", "s-1", f"Class {i}{p}", None, ("Math",), ("05",), (p,), f"{100 + i}", (f"t-{i}",)
+        )
+        for i in range(TEACHERS)
+        for p in ("1", "2", "3")
+    ]
+    bells = [
+        BellPeriodRecord("s-1", "regular", str(p), clock_time(7 + p, 0), clock_time(7 + p, 50))
+        for p in (1, 2, 3)
+    ]
+    return RosterSnapshot(
+        districts=(DistrictRecord("d-1", "Bench District"),),
+        schools=(SchoolRecord("s-1", "Bench Elementary", "d-1", "America/Chicago"),),
+        staff=tuple(leaders + teachers),
+        classes=tuple(classes),
+        bell_periods=tuple(bells),
+    )
+
+
+def _bare_app(client: WebClient) -> App:
+    """The floor: a Bolt app that acknowledges (and, for the command, opens a one-block modal)."""
+    app = App(
+        client=client, signing_secret=SECRET, request_verification_enabled=True, process_before_response=False
+    )
+    modal = {
+        "type": "modal",
+        "callback_id": ids.WALKTHROUGH_MODAL,
+        "title": {"type": "plain_text", "text": "Bare"},
+        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": "hello"}}],
+    }
+
+    @app.command(ids.WALKTHROUGH_COMMAND)
+    def command(ack: Ack, command: dict, client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=command["trigger_id"], view=modal)
+
+    @app.view(ids.WALKTHROUGH_MODAL)
+    def submit(ack: Ack) -> None:
+        ack()
+
+    return app
+
+
+@dataclass
+class _World:
+    slack: FakeSlack
+    sessions: Sessions
+    engine: Engine
+    settings: Settings
+
+
+@contextmanager
+def _world(database_url: str | None = None) -> Iterator[_World]:
+    """A migrated, empty database (a temporary SQLite file unless given) with the bench roster."""
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rounds-bench-")))
+        slack = stack.enter_context(FakeSlack(tokens=(TOKEN,), clock=time.perf_counter))
+        url = database_url or f"sqlite:///{folder}/bench.sqlite3"
+        migrations.upgrade(url)
+        engine = make_engine(url)
+        stack.callback(engine.dispose)
+        sessions = make_sessions(engine)
+        with transaction(sessions) as session:
+            apply_roster(session, snapshot=_roster())
+            from sqlmodel import select
+
+            from workflows.roster.models import Person
+
+            for person in session.exec(select(Person)).all():
+                person.slack_user_id = "U" + person.sourced_id.upper().replace("-", "")
+                session.add(person)
+                slack.add_user(person.slack_user_id, email=person.email or "", real_name=person.name)
+        settings = Settings(
+            _env_file=None, database_url=url, slack_bot_token=TOKEN, slack_signing_secret=SECRET,
+            slack_api_url=slack.api_url,
+        )  # fmt: skip
+        yield _World(slack=slack, sessions=sessions, engine=engine, settings=settings)
+
+
+@contextmanager
+def _served(app: App, engine: Engine) -> Iterator[str]:
+    with serve_in_thread(build_server(app=app, engine=engine)) as url:
+        yield url
+
+
+# ── the two measurements ─────────────────────────────────────────────────────────────────────────────
+
+
+def _command_latency(slack: FakeSlack, user: str, signer: SlackRequestSigner, http: httpx.Client) -> float:
+    """Seconds from sending `/walkthrough @teacher` until the app's views.open reaches Slack."""
+    trigger = slack.new_trigger_id(user_id=user)
+    teacher = "UT" + user.removeprefix("UL")  # each leader visits "their" teacher
+    body, headers = signer.slash_command(
+        ids.WALKTHROUGH_COMMAND, f"<@{teacher}|teacher>", user_id=user, trigger_id=trigger
+    )
+    started = time.perf_counter()
+    response = http.post("/slack/events", content=body, headers=headers)
+    response.raise_for_status()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for call in reversed(slack.calls_to("views.open")):
+            if call.args.get("trigger_id") == trigger:
+                if not call.ok:
+                    raise RuntimeError(f"views.open failed: {call.error}")
+                return call.at - started if call.at - started <= 3.0 else math.inf
+        time.sleep(0.02)  # the time is Slack's arrival stamp; polling slowly leaves the CPU to the apps
+    return math.inf  # never opened: the trigger expired or the listener gave up
+
+
+def _submission_latency(
+    http: httpx.Client, signer: SlackRequestSigner, user: str, view: dict, values: dict, n: int
+) -> float:
+    """Seconds from sending a new modal's submission until it is acknowledged."""
+    fresh = {**view, "private_metadata": json.dumps({"key": f"bench-{user}-{n}-{time.perf_counter_ns()}"})}
+    payload = view_submission_payload(user, fresh, values, f"{n}.{n}.bench")
+    body, headers = signer.interactivity(payload)
+    started = time.perf_counter()
+    response = http.post("/slack/events", content=body, headers=headers)
+    elapsed = time.perf_counter() - started
+    if (
+        response.status_code == 404
+    ):  # Bolt gave up waiting for the listener's ack (3 s): Slack would show an error
+        return math.inf
+    if response.status_code != 200 or response.text not in ("", "null"):
+        raise RuntimeError(f"submission refused: {response.status_code} {response.text[:200]}")
+    return elapsed
+
+
+def _in_parallel(
+    users: list[str], per_user: int, one: Callable[[str, httpx.Client, int], float], url: str
+) -> list[float]:
+    samples: list[float] = []
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def run(user: str) -> None:
+        try:
+            with httpx.Client(base_url=url, timeout=30) as http:
+                one(user, http, -1)  # warm the connection
+                mine = [one(user, http, i) for i in range(per_user)]
+            with lock:
+                samples.extend(mine)
+        except BaseException as problem:  # surfaced below, with the thread's own traceback
+            failures.append(problem)
+
+    threads = [threading.Thread(target=run, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return samples
+
+
+def measure(
+    *, single: int = 40, per_user_concurrent: int = 8, database_url: str | None = None
+) -> list[Timing]:
+    """Run both apps through both interactions at 1 and 20 users; seconds per sample."""
+    timings: list[Timing] = []
+    with _world(database_url) as world:
+        signer = SlackRequestSigner(SECRET)
+        runtime = Runtime(settings=world.settings, sessions=world.sessions, clock=lambda: NOW)
+        rounds_app = build_app(runtime, client=make_client(world.settings))
+        bare_app = _bare_app(make_client(world.settings))
+        leaders = [f"UL{i}" for i in range(LEADERS)]
+        with _served(rounds_app, world.engine) as rounds_url, _served(bare_app, world.engine) as bare_url:
+            views = _opened_views(world.slack, signer, rounds_url, leaders)
+            for users in (leaders[:1], leaders):
+                per_user = single if len(users) == 1 else per_user_concurrent
+                results: dict[str, dict[str, list[float]]] = {"command": {}, "submission": {}}
+                for name, url in (("bare", bare_url), ("rounds", rounds_url)):
+                    world.slack.reset()
+                    results["command"][name] = _in_parallel(
+                        users, per_user,
+                        lambda user, http, _n: _command_latency(world.slack, user, signer, http),
+                        url,
+                    )  # fmt: skip
+                    results["submission"][name] = _in_parallel(
+                        users, per_user,
+                        lambda user, http, n: _submission_latency(http, signer, user, *views[user], n),
+                        url,
+                    )  # fmt: skip
+                for interaction, label in (
+                    ("command", "/walkthrough → views.open"),
+                    ("submission", "submission → ack"),
+                ):
+                    timings.append(
+                        Timing(
+                            label, len(users), results[interaction]["rounds"], results[interaction]["bare"]
+                        )
+                    )
+    return timings
+
+
+def _opened_views(
+    slack: FakeSlack, signer: SlackRequestSigner, url: str, leaders: list[str]
+) -> dict[str, tuple[dict, dict]]:
+    """Each leader's modal for a teacher, as opened by Rounds, and the values a leader would submit."""
+    found: dict[str, tuple[dict, dict]] = {}
+    with httpx.Client(base_url=url, timeout=30) as http:
+        for i, user in enumerate(leaders):
+            _command_latency(slack, user, signer, http)
+            view = slack.open_views()[-1]
+            teacher = next(b for b in view["blocks"] if b.get("block_id") == ids.WALKTHROUGH_TEACHER_BLOCK)
+            teacher = teacher["element"]["initial_option"]
+            values = modal_values(
+                view, evidence=f"Bench evidence {i}: students explained their thinking to a partner.",
+                strength="Clear routines.", next_step="What if pairs compared strategies?", role="reflective",
+                observed_level="Proficient",
+            )  # fmt: skip
+            values[ids.WALKTHROUGH_TEACHER_BLOCK] = {
+                ids.WALKTHROUGH_TEACHER_SELECT: select_value(
+                    teacher["value"], teacher["text"]["text"], type="external_select"
+                )
+            }
+            found[user] = (view, values)
+    return found
+
+
+def report(timings: list[Timing]) -> str:
+    header = (
+        f"{'interaction':<28}{'users':>6}{'n':>6}{'late':>6}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'bare p50':>10}{'bare p99':>10}{'× p50':>8}{'× p99':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for t in timings:
+        r50, r99 = percentile(t.rounds, 0.5) * 1000, percentile(t.rounds, 0.99) * 1000
+        b50, b99 = percentile(t.bare, 0.5) * 1000, percentile(t.bare, 0.99) * 1000
+        lines.append(
+            f"{t.interaction:<28}{t.users:>6}{len(t.rounds):>6}{sum(map(math.isinf, t.rounds)):>6}"
+            f"{r50:>9.1f}{r99:>9.1f}"
+            f"{b50:>10.1f}{b99:>10.1f}{r50 / b50:>8.2f}{r99 / b99:>8.2f}"
+        )
+    lines.append(
+        "late: over Slack's 3 s (counted as infinitely slow). × is Rounds over the bare Bolt app, same run."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`--database-url URL`: an empty database to use (e.g. PostgreSQL); default, a temporary SQLite file."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    url = args[args.index("--database-url") + 1] if "--database-url" in args else None
+    logging.getLogger("slack_bolt").setLevel(logging.ERROR)  # late acks are counted in the table
+    started = time.perf_counter()
+    print(report(measure(database_url=url)))
+    print(f"database: {'PostgreSQL' if url and url.startswith('postgresql') else 'SQLite'}")
+    print(f"(measured in {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""The rotation in Slack: the morning DM's buttons (Log visit, Skip, Swap), `/rounds today|coverage`, and
+the leader's "Today" section of the App Home.
+
+Skip and Swap change the stored day through the service, then the DM is updated in place through the
+outbox (`chat.update` with `update_of` the DM's key, one update per change); a click on the Home tab
+republishes the Home instead.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import ids, logs
+from bot.blocks import rotation as blocks
+from bot.blocks.walkthroughs import refusal_modal
+from bot.runtime import Runtime
+from bot.slack_directory import SlackUserDirectory
+from workflows.db import transaction
+from workflows.deliveries.service import enqueue, get
+from workflows.roster.service import StaffProfile, identify
+from workflows.roster.snapshot import Role
+from workflows.rotation import service
+from workflows.rotation.service import LeaderDay, RotationError
+
+_log = logs.logger("rotation")
+
+
+# ── /rounds today, /rounds coverage, and the Home section ────────────────────────────────────────────
+
+
+def _leads(profile: StaffProfile) -> bool:
+    return bool(profile.schools_where(Role.LEADER))
+
+
+def today_answer(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
+    """`/rounds today`: the leader's visits today at each school they lead (as planned and stored)."""
+    if not _leads(profile):
+        return blocks.refusal(blocks.LEADERS_ONLY)
+    with transaction(runtime.sessions) as session:
+        days = service.leader_days_today(session, leader_id=profile.person.id or 0, now=runtime.clock())
+    return blocks.today_reply(days)
+
+
+def coverage_answer(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
+    """`/rounds coverage`: the teachers the leader has not seen in the last cycle, longest first."""
+    if not _leads(profile):
+        return blocks.refusal(blocks.LEADERS_ONLY)
+    with transaction(runtime.sessions) as session:
+        found = service.coverage_for_leader(session, leader_id=profile.person.id or 0, now=runtime.clock())
+    return blocks.coverage_reply(found)
+
+
+def leader_today(session: Session, profile: StaffProfile, now: datetime) -> list[dict]:
+    """The App Home's "Today" and "Coverage" for a leader (a `HomeSection` builder)."""
+    leader_id = profile.person.id or 0
+    days = service.leader_days_today(session, leader_id=leader_id, now=now)
+    return blocks.home_section(days, service.coverage_for_leader(session, leader_id=leader_id, now=now))
+
+
+# ── the DM's buttons ─────────────────────────────────────────────────────────────────────────────────
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.action(ids.ROTATION_LOG_VISIT)
+    def log_visit(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        from bot.listeners.walkthroughs import open_walkthrough_modal
+
+        user_id, key = body["user"]["id"], _value(body)
+        with transaction(runtime.sessions) as session:
+            try:
+                visit = service.planned_visit(
+                    session, key=key, leader_id=_person_id(session, client, user_id)
+                )
+            except RotationError as refused:
+                problem, visit = str(refused), None
+            else:
+                problem = None
+        if visit is None:
+            client.views_open(trigger_id=body["trigger_id"], view=refusal_modal(problem or ""))
+            return
+        open_walkthrough_modal(
+            runtime, client, trigger_id=body["trigger_id"], slack_user_id=user_id, teacher_id=visit.teacher_id,
+            school_id=visit.school_id, class_id=visit.class_id, period=visit.period, planned_visit_key=visit.key,
+        )  # fmt: skip
+
+    @app.action(ids.ROTATION_SKIP)
+    def skip(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        user_id, key = body["user"]["id"], _value(body)
+        with transaction(runtime.sessions) as session:
+            try:
+                visit = service.visit_view(session, key=key, leader_id=_person_id(session, client, user_id))
+            except RotationError as refused:
+                _tell(body, respond, str(refused))
+                return
+        metadata = json.dumps({"key": key, "home": _from_home(body)}, separators=(",", ":"))
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.skip_modal(visit, metadata=metadata))
+
+    @app.view(ids.ROTATION_SKIP_MODAL)
+    def skip_submitted(ack: Ack, body: dict, client: WebClient) -> None:
+        meta = _json(body["view"].get("private_metadata"))
+        values = body["view"].get("state", {}).get("values", {})
+        reason = (
+            values.get(ids.ROTATION_SKIP_REASON_BLOCK, {})
+            .get(ids.ROTATION_SKIP_REASON_INPUT, {})
+            .get("value")
+        ) or ""
+        user_id = body["user"]["id"]
+        try:
+            with transaction(runtime.sessions) as session:
+                day = service.skip_visit(
+                    session, key=str(meta.get("key", "")), leader_id=_person_id(session, client, user_id),
+                    reason=reason, now=runtime.clock(),
+                )  # fmt: skip
+                _update_dm(session, day)
+        except RotationError as refused:
+            ack(response_action="errors", errors={ids.ROTATION_SKIP_REASON_BLOCK: str(refused)})
+            return
+        ack()
+        _after_change(runtime, client, user_id, home=bool(meta.get("home")))
+
+    @app.action(ids.ROTATION_SWAP)
+    def swap(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        user_id, key = body["user"]["id"], _value(body)
+        try:
+            with transaction(runtime.sessions) as session:
+                result = service.swap_visit(
+                    session, key=key, leader_id=_person_id(session, client, user_id), now=runtime.clock()
+                )
+                _update_dm(session, result.leader_day)
+        except RotationError as refused:
+            _tell(body, respond, str(refused))
+            return
+        if not result.replaced:
+            _tell(body, respond, "Nobody else fits that slot today, so the visit was dropped.")
+        _after_change(runtime, client, user_id, home=_from_home(body))
+
+
+def _update_dm(session: Session, day: LeaderDay) -> None:
+    """Queue the DM's update for this change (keyed by the day's revision, so a retry changes nothing)."""
+    if get(session, key=day.reminder_key) is None:
+        return  # no DM was sent for this day (changed from the Home tab before the reminder time)
+    enqueue(
+        session,
+        key=f"{day.reminder_key}:r{day.revision}",
+        method="chat.update",
+        args=blocks.reminder_message(day),
+        update_of=day.reminder_key,
+    )
+
+
+def _after_change(runtime: Runtime, client: WebClient, user_id: str, *, home: bool) -> None:
+    wake = getattr(runtime, "wake_deliveries", None)
+    if callable(wake):
+        wake()
+    if home:
+        from bot.listeners.home import publish_home
+
+        publish_home(runtime, client, slack_user_id=user_id)
+
+
+def _person_id(session: Session, client: WebClient, slack_user_id: str) -> int:
+    profile = identify(session, slack_user_id=slack_user_id, emails=SlackUserDirectory(client))
+    if profile is None or not _leads(profile):
+        raise RotationError("That visit isn't on your plan.")
+    return profile.person.id or 0
+
+
+def _value(body: dict) -> str:
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")[:255]
+
+
+def _from_home(body: dict) -> bool:
+    return (body.get("container") or {}).get("type") == "view"
+
+
+def _tell(body: dict, respond: Respond, text: str) -> None:
+    """A short ephemeral answer to a click in a message; clicks on the Home tab have nowhere to put it."""
+    if body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    else:
+        _log.info("rotation action refused without a reply channel: %s", text)
+
+
+def _json(text: str | None) -> dict:
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
