@@ -410,7 +410,8 @@ class DeliveryWorker:
             finally:
                 # Paced from the answer, not the request: Slack saw this post before we heard back, so
                 # the next one reaches it at least an interval later, however long this one was in transit.
-                self._pace.posted(item.lane, item.method, self._now())
+                with self._lock:
+                    self._pace.posted(item.lane, item.method, self._now())
             if isinstance(answer, Outcome):
                 return answer
             return Outcome(
@@ -469,7 +470,8 @@ class DeliveryWorker:
             code = response.get("error") if isinstance(response.data, dict) else None
             if status == 429 or code == "ratelimited":
                 retry_after = _retry_after(response.headers)
-                workspace = self._pace.rate_limited(item.lane, method, self._now(), retry_after)
+                with self._lock:
+                    workspace = self._pace.rate_limited(item.lane, method, self._now(), retry_after)
                 return Outcome(
                     "retry", error="ratelimited_workspace" if workspace else "ratelimited", wait=retry_after
                 )

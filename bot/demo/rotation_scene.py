@@ -3,16 +3,14 @@ delivery worker to the embedded fake Slack, printed as each leader would read it
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.panel import Panel
 
 from bot.delivery_worker import DeliveryWorker, make_worker_client
-from bot.demo.world import DemoWorld
+from bot.demo.world import DemoWorld, message_text
 from bot.jobs import remind_all
 from workflows.rotation.service import NoCalendars
 
@@ -33,24 +31,8 @@ def scene_morning_reminders(world: DemoWorld, console: Console) -> None:
         for message in world.slack.messages(channel) if channel else []:
             console.print(
                 Panel(
-                    "\n".join(message_lines(message)),
+                    message_text(message),
                     title=f"DM to {leader.name} ({leader.title})",
                     expand=False,
                 )
             )
-
-
-def message_lines(message: dict[str, Any]) -> list[str]:
-    """A message's blocks as plain lines; buttons as [Label]."""
-    lines: list[str] = []
-    for block in message.get("blocks", []):
-        kind = block.get("type")
-        if kind in ("header", "section"):
-            lines.append(html.unescape(block["text"]["text"].replace("*", "").replace("_", "")))
-        elif kind == "context":
-            lines.append(
-                html.unescape(" ".join(e.get("text", "") for e in block["elements"]).replace("*", ""))
-            )
-        elif kind == "actions":
-            lines.append("   " + " ".join(f"[{e['text']['text']}]" for e in block["elements"]))
-    return lines

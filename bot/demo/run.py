@@ -12,6 +12,7 @@ from rich.panel import Panel
 
 from bot import ids
 from bot.demo.rotation_scene import scene_morning_reminders
+from bot.demo.walkthrough_scenes import scene_walkthrough
 from bot.demo.world import DemoWorld, demo_world
 from workflows.roster.snapshot import Role
 
@@ -37,6 +38,7 @@ def scene_help(world: DemoWorld, console: Console) -> None:
 SCENES: list[tuple[str, Scene]] = [
     ("/rounds help, by role", scene_help),
     ("The morning DM: each leader's classrooms today", scene_morning_reminders),
+    ("A walkthrough logged in the modal; the teacher's DM", scene_walkthrough),
 ]
 
 

@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.panel import Panel
 
 from bot import ids
-from bot.delivery_worker import DeliveryWorker, make_worker_client
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.slack_requests import (
     SlackDriver,
@@ -26,7 +25,7 @@ from bot.demo.slack_requests import (
     select_value,
     users_select_value,
 )
-from bot.demo.world import DemoWorld
+from bot.demo.world import DemoWorld, message_text
 from workflows.roster.snapshot import Role
 
 DEMO_EVIDENCE = (
@@ -93,7 +92,7 @@ def log_walkthrough_for(
         return None
 
     message = _wait(teacher_dm, timeout)
-    return _readable(message)
+    return message_text(message)
 
 
 def scene_walkthrough(world: DemoWorld, console: Console) -> None:
@@ -101,13 +100,9 @@ def scene_walkthrough(world: DemoWorld, console: Console) -> None:
     leader = world.district.leaders[0]
     school = leader.schools_for(Role.LEADER)[0]
     teacher = next(p for p in world.district.teachers if p.has_role(Role.TEACHER, school))
-    worker = DeliveryWorker(world.sessions, make_worker_client(world.runtime.settings), channel_interval=0)
+    # The world's delivery worker is woken by the listener, as in `rounds serve`.
     text = log_walkthrough_for(
-        world.driver,
-        world.slack,
-        leader_user_id=leader.slack_user_id,
-        teacher_name=teacher.name,
-        deliver=lambda: worker.drain(timeout=10),
+        world.driver, world.slack, leader_user_id=leader.slack_user_id, teacher_name=teacher.name
     )
     console.print(Panel(text, title=f"{teacher.name} gets {leader.name}'s walkthrough notes", expand=False))
 
@@ -142,19 +137,6 @@ def modal_values(
         ids.WALKTHROUGH_SECOND_OBSERVER_INPUT: users_select_value(None)
     }
     return values
-
-
-def _readable(message: dict) -> str:
-    """The message as a person reads it: each text block on its own line, buttons listed at the end."""
-    lines: list[str] = []
-    for block in message.get("blocks", []):
-        if block["type"] in ("header", "section") and block.get("text"):
-            lines.append(block["text"]["text"])
-        elif block["type"] == "context":
-            lines.append(" ".join(e.get("text", "") for e in block["elements"]))
-        elif block["type"] == "actions":
-            lines.append(" ".join(f"[{e['text']['text']}]" for e in block["elements"]))
-    return "\n".join(lines)
 
 
 def _wait(check: Callable[[], Any], timeout: float) -> Any:

@@ -6,17 +6,20 @@ Tests of the demo and `rounds demo` both build one with `demo_world()`.
 
 from __future__ import annotations
 
+import html
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 import migrations
 from bot.app import build_app
+from bot.delivery_worker import DeliveryWorker, make_worker_client, running
 from bot.demo.district import DemoDistrict, DemoPerson, write_demo_district
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.serve import serve_in_thread
@@ -80,7 +83,14 @@ def demo_world(
             apply_roster(session, snapshot=read_bundle(district.folder))
             link_slack_users(session, directory=SlackUserDirectory(client))
 
-        runtime = Runtime(settings=settings, sessions=sessions, clock=clock or (lambda: datetime.now(UTC)))
+        worker = DeliveryWorker(sessions, make_worker_client(settings), channel_interval=0)
+        stack.enter_context(running(worker))
+        runtime = Runtime(
+            settings=settings,
+            sessions=sessions,
+            clock=clock or (lambda: datetime.now(UTC)),
+            wake_deliveries=worker.wake,
+        )
         app = build_app(runtime, client=client)
         base_url = stack.enter_context(serve_in_thread(build_server(app=app, engine=engine)))
         http = stack.enter_context(httpx.Client(base_url=base_url, timeout=10))
@@ -88,3 +98,21 @@ def demo_world(
         yield DemoWorld(
             district=district, slack=slack, driver=driver, runtime=runtime, sessions=sessions, folder=folder
         )
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """A message as a person reads it in Slack: text blocks as lines (markup removed), buttons as [Label]."""
+    lines: list[str] = []
+    for block in message.get("blocks", []):
+        kind = block.get("type")
+        if kind in ("header", "section") and block.get("text"):
+            lines.append(_plain(block["text"]["text"]))
+        elif kind == "context":
+            lines.append(_plain(" ".join(e.get("text", "") for e in block["elements"])))
+        elif kind == "actions":
+            lines.append("   " + " ".join(f"[{e['text']['text']}]" for e in block["elements"]))
+    return "\n".join(lines)
+
+
+def _plain(mrkdwn: str) -> str:
+    return html.unescape(mrkdwn.replace("*", "").replace("_", ""))

@@ -157,9 +157,7 @@ def _update_dm(session: Session, day: LeaderDay) -> None:
 
 
 def _after_change(runtime: Runtime, client: WebClient, user_id: str, *, home: bool) -> None:
-    wake = getattr(runtime, "wake_deliveries", None)
-    if callable(wake):
-        wake()
+    runtime.wake_deliveries()
     if home:
         from bot.listeners.home import publish_home
 

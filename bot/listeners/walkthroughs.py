@@ -281,7 +281,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors=state.errors({Field.EVIDENCE: message}))
             return
         ack()
-        _wake(runtime)
+        runtime.wake_deliveries()
 
 
 def _enqueue_logged(session: Session, logged: Logged, *, edited: bool) -> None:
@@ -346,7 +346,7 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
             )
             return
         ack()
-        _wake(runtime)
+        runtime.wake_deliveries()
 
     @app.action(ids.WALKTHROUGH_THANKS)
     def thanks(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
@@ -412,7 +412,7 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
             )
             return
         ack()
-        _wake(runtime)
+        runtime.wake_deliveries()
 
 
 def _tell_both(session: Session, view: WalkthroughView, *, suffix: str, notice: dict) -> None:
@@ -521,7 +521,7 @@ def _register_leader_buttons(app: App, runtime: Runtime) -> None:
             )
             return
         ack()
-        _wake(runtime)
+        runtime.wake_deliveries()
 
 
 # ── helpers ──────────────────────────────────────────────────────────────────────────────────────────
@@ -532,13 +532,6 @@ def _viewer(session: Session, client: WebClient, slack_user_id: str) -> Viewer |
         session, slack_user_id=slack_user_id, emails=SlackUserDirectory(client)
     )
     return Viewer.of(profile) if profile is not None else None
-
-
-def _wake(runtime: Runtime) -> None:
-    """Nudge the delivery worker in this process, when there is one, so the DM goes out at once."""
-    wake = getattr(runtime, "wake_deliveries", None)
-    if callable(wake):
-        wake()
 
 
 def _json(text: str | None) -> dict:
