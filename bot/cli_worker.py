@@ -30,7 +30,7 @@ def register(cli: typer.Typer) -> None:
         ] = 4,
         migrate: Annotated[bool, typer.Option(help="apply pending migrations at start")] = False,
     ) -> None:
-        """Run the scheduled jobs (reminders, digests) and send every queued message to Slack, until stopped."""
+        """Run the scheduled jobs (each school's morning reminders) and send every queued message to Slack."""
         from bot.delivery_worker import DeliveryWorker, make_worker_client
         from bot.runtime import Runtime
         from bot.slack_client import make_client

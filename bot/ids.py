@@ -60,3 +60,6 @@ ROTATION_SWAP = "rotation_swap"
 ROTATION_SKIP_MODAL = "rotation_skip_modal"
 ROTATION_SKIP_REASON_BLOCK = "rotation_skip_reason"
 ROTATION_SKIP_REASON_INPUT = "rotation_skip_reason_input"
+
+# Events
+APP_HOME_OPENED_EVENT = "app_home_opened"

@@ -16,7 +16,22 @@ from bot.cli import cli
 from bot.demo.slack_requests import SlackDriver, SlackRequestSigner
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 
-COMMANDS = [["serve"], ["socket"], ["import-roster"], ["db"], ["db", "upgrade"], ["demo"]]
+COMMANDS = [
+    ["serve"],
+    ["socket"],
+    ["worker"],
+    ["import-roster"],
+    ["plan"],
+    ["remind"],
+    ["deliveries"],
+    ["framework"],
+    ["framework", "load"],
+    ["framework", "show"],
+    ["framework", "template"],
+    ["db"],
+    ["db", "upgrade"],
+    ["demo"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -29,7 +44,18 @@ def test_every_command_explains_itself(command):
 def test_top_level_help_lists_the_commands():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for name in ("serve", "socket", "import-roster", "db", "demo"):
+    for name in (
+        "serve",
+        "socket",
+        "worker",
+        "import-roster",
+        "plan",
+        "remind",
+        "deliveries",
+        "framework",
+        "db",
+        "demo",
+    ):
         assert name in result.output
 
 

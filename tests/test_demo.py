@@ -1,18 +1,43 @@
-"""`rounds demo` runs from nothing and shows what each person receives."""
+"""`rounds demo` runs from nothing and shows what each person receives, with the scopes manifest.yml grants."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
 from rich.console import Console
 
+from bot import ids
 from bot.demo.run import run_demo
 
+MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "manifest.yml").read_text(encoding="utf-8"))
 
-def test_the_demo_shows_every_role_what_rounds_does_for_them():
+# The bot scopes each Web API method needs (api.slack.com/methods/<method>: "Required scopes").
+SCOPES = {
+    "auth.test": set(),
+    "chat.postMessage": {"chat:write"},
+    "chat.update": {"chat:write"},
+    "chat.postEphemeral": {"chat:write"},
+    "conversations.open": {"im:write"},
+    "users.info": {"users:read"},
+    "users.lookupByEmail": {"users:read.email"},
+    "views.open": set(),
+    "views.update": set(),
+    "views.push": set(),
+    "views.publish": set(),
+}
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[str, dict[str, int]]:
     console = Console(record=True, width=200)
+    calls = run_demo(console)
+    return console.export_text(), calls
 
-    run_demo(console)
 
-    shown = console.export_text()
+def test_the_demo_shows_every_role_what_rounds_does_for_them(demo):
+    shown, _ = demo
     assert "Riverbend Unified (demo)" in shown
     assert "Rounds knows you as: leader at" in shown
     assert "Rounds knows you as: teacher at" in shown
@@ -26,3 +51,28 @@ def test_the_demo_shows_every_role_what_rounds_does_for_them():
     assert "Notes from a walkthrough of your class" in shown
     assert "I heard three pairs explain why 3/4 is greater than 2/3" in shown
     assert "[Thanks] [Add a reflection] [Let's talk]" in shown
+
+
+def test_the_manifest_grants_every_scope_the_demo_used(demo):
+    _, calls = demo
+    granted = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert set(calls) <= SCOPES.keys(), (
+        f"add the scopes of {set(calls) - SCOPES.keys()} to SCOPES and the manifest"
+    )
+    needed = set().union(*(SCOPES[method] for method in calls))
+    assert needed <= granted
+
+
+def test_the_manifest_declares_every_command_shortcut_and_event():
+    declared = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
+    assert declared == {value for name, value in vars(ids).items() if name.endswith("_COMMAND")}
+    shortcuts = {s["callback_id"] for s in MANIFEST["features"].get("shortcuts", [])}
+    assert shortcuts == {value for name, value in vars(ids).items() if name.endswith("_SHORTCUT")}
+    events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    assert events == {value for name, value in vars(ids).items() if name.endswith("_EVENT")}
+    urls = [c["url"] for c in MANIFEST["features"]["slash_commands"]]
+    urls += [
+        MANIFEST["settings"]["interactivity"]["request_url"],
+        MANIFEST["settings"]["event_subscriptions"]["request_url"],
+    ]
+    assert all(url.endswith("/slack/events") for url in urls)

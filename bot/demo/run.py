@@ -42,7 +42,8 @@ SCENES: list[tuple[str, Scene]] = [
 ]
 
 
-def run_demo(console: Console) -> None:
+def run_demo(console: Console) -> dict[str, int]:
+    """Plays every scene; returns how often each Slack Web API method was called (the manifest's scopes)."""
     with demo_world() as world:
         district = world.district
         console.rule(f"[bold]{district.name}")
@@ -64,3 +65,4 @@ def run_demo(console: Console) -> None:
         for call in world.slack.calls:
             counts[call.method] = counts.get(call.method, 0) + 1
         console.print(", ".join(f"{method} × {n}" for method, n in sorted(counts.items())))
+        return counts
