@@ -16,9 +16,9 @@ from integrations.oneroster.reading import ABSENT, Reading, file_name
 from integrations.oneroster.rounds_files import (
     read_bell_schedules,
     read_calendar,
+    read_school_settings,
     read_staff_roles,
     read_teams,
-    read_time_zones,
 )
 from integrations.oneroster.source import BundleFiles, Progress
 from workflows.roster.snapshot import (
@@ -28,6 +28,7 @@ from workflows.roster.snapshot import (
     RosterProblem,
     RosterSnapshot,
     SchoolRecord,
+    SchoolRoutine,
     StaffMember,
 )
 
@@ -62,7 +63,7 @@ def _read(reading: Reading) -> RosterSnapshot:
     read_manifest(reading)
     _check_required_files(reading)
     orgs = read_orgs(reading)
-    zones = read_time_zones(reading, orgs)
+    school_settings = read_school_settings(reading, orgs)
     sessions = read_academic_sessions(reading)
     courses = read_courses(reading, orgs)
     roles = read_roles(reading, orgs) if reading.version == "1.2" else None
@@ -72,7 +73,9 @@ def _read(reading: Reading) -> RosterSnapshot:
     timed = bells.timed if reading.complete("bell_schedules") else None
     classes = read_classes(reading, orgs, courses, sessions, timed)
     teachers = read_enrollments(reading, orgs, people, classes)
-    staff_roles = read_staff_roles(reading, orgs, people) if reading.present("staff_roles") else None
+    staff_roles, calendar_urls = (
+        read_staff_roles(reading, orgs, people) if reading.present("staff_roles") else (None, {})
+    )
     teams, deleted_teams = read_teams(reading, orgs, people)
 
     deleted = {
@@ -83,8 +86,8 @@ def _read(reading: Reading) -> RosterSnapshot:
     }
     return RosterSnapshot(
         districts=tuple(orgs.districts()),
-        schools=tuple(_school(orgs, school, zones.get(school)) for school in orgs.school_ids()),
-        staff=tuple(_staff(people, orgs, classes, teachers, staff_roles)),
+        schools=tuple(_school(orgs, school, school_settings.get(school)) for school in orgs.school_ids()),
+        staff=tuple(_staff(people, orgs, classes, teachers, staff_roles, calendar_urls)),
         classes=tuple(
             ClassRecord(
                 sourced_id=draft.sourced_id,
@@ -125,6 +128,7 @@ def _staff(
     classes: Classes,
     teachers: dict[str, list[str]],
     staff_roles: set[tuple[str, str, Role]] | None,
+    calendar_urls: dict[str, str],
 ) -> list[StaffMember]:
     """Each staff member with Rounds roles: TEACHER where they teach a class or hold a teacher role at a
     school; LEADER where OneRoster makes them an administrator, unless staff_roles.csv says who leads."""
@@ -144,13 +148,21 @@ def _staff(
             roles[user].add((school, role))
     return [
         StaffMember(
-            person.sourced_id, person.given_name, person.family_name, person.email, frozenset(roles[user])
+            person.sourced_id,
+            person.given_name,
+            person.family_name,
+            person.email,
+            frozenset(roles[user]),
+            calendar_urls.get(user),
         )
         for user, person in people.staff.items()
     ]
 
 
-def _school(orgs: Orgs, school: str, zone: str | None) -> SchoolRecord:
-    """Schools missing from schools.csv keep the domain's default time zone."""
+def _school(orgs: Orgs, school: str, settings: tuple[str | None, SchoolRoutine] | None) -> SchoolRecord:
+    """Schools missing from schools.csv keep the domain's default time zone and routine."""
     record = SchoolRecord(school, orgs.names[school], orgs.district_of(school))
-    return record if zone is None else replace(record, timezone=zone)
+    if settings is None:
+        return record
+    zone, routine = settings
+    return replace(record, timezone=zone or record.timezone, routine=routine)

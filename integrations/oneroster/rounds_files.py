@@ -12,7 +12,7 @@ from integrations.oneroster.organisations import Orgs, check_school
 from integrations.oneroster.people import People
 from integrations.oneroster.reading import Reading
 from integrations.oneroster.values import Status, parse_date, parse_time, split_list
-from workflows.roster.snapshot import BellPeriodRecord, CalendarDayRecord, Role, TeamRecord
+from workflows.roster.snapshot import BellPeriodRecord, CalendarDayRecord, Role, SchoolRoutine, TeamRecord
 
 NO_INSTRUCTION = "none"
 STAFF_ROLES = {"leader": Role.LEADER, "coach": Role.COACH, "admin": Role.ADMIN}
@@ -100,12 +100,25 @@ def read_calendar(reading: Reading, orgs: Orgs, bells: BellSchedules) -> list[Ca
     return days
 
 
-def read_staff_roles(reading: Reading, orgs: Orgs, people: People) -> set[tuple[str, str, Role]]:
-    """(user, school, role) triples: the leaders, coaches and admins, when the district says so itself."""
+def read_staff_roles(
+    reading: Reading, orgs: Orgs, people: People
+) -> tuple[set[tuple[str, str, Role]], dict[str, str]]:
+    """(user, school, role) triples: the leaders, coaches and admins, when the district says so itself;
+    and each user's iCalendar URL of busy time, from the optional `calendarUrl` column."""
     kind = "staff_roles"
     roles: set[tuple[str, str, Role]] = set()
-    for row in reading.rows(kind, required=("userSourcedId", "schoolSourcedId", "role")):
+    calendars: dict[str, str] = {}
+    for row in reading.rows(
+        kind, required=("userSourcedId", "schoolSourcedId", "role"), optional=("calendarUrl",)
+    ):
         user, school = row["userSourcedId"], row["schoolSourcedId"]
+        if row["calendarUrl"]:
+            if _url(row["calendarUrl"]) is None:
+                reading.add(
+                    kind, row, "calendarUrl", f"'{row['calendarUrl']}' is not an http(s):// or webcal:// URL"
+                )
+            else:
+                calendars[user] = row["calendarUrl"]
         user_ok = people.check_staff(reading, kind, row, "userSourcedId", user)
         school_ok = check_school(reading, orgs, kind, row, "schoolSourcedId", school)
         role = STAFF_ROLES.get(row["role"].lower())
@@ -113,7 +126,7 @@ def read_staff_roles(reading: Reading, orgs: Orgs, people: People) -> set[tuple[
             reading.add(kind, row, "role", f"unknown role '{row['role']}' (leader, coach or admin)")
         elif user_ok and school_ok:
             roles.add((user, school, role))
-    return roles
+    return roles, calendars
 
 
 def read_teams(reading: Reading, orgs: Orgs, people: People) -> tuple[list[TeamRecord], set[str]]:
@@ -142,23 +155,59 @@ def read_teams(reading: Reading, orgs: Orgs, people: People) -> tuple[list[TeamR
     return teams, deleted
 
 
-def read_time_zones(reading: Reading, orgs: Orgs) -> dict[str, str]:
-    """schools.csv: each school's IANA time zone (schools not listed keep the domain's default)."""
+# schools.csv: optional columns beside the time zone, each (column, field, parse, what a good value is).
+ROUTINE_COLUMNS = (
+    ("visitsPerDay", "visits_per_day", lambda v: _whole(v, 1, 8), "a whole number of visits from 1 to 8"),
+    ("cycleLength", "cycle_length", lambda v: _whole(v, 1, 40), "a whole number of school days from 1 to 40"),
+    ("visitMinutes", "visit_minutes", lambda v: _whole(v, 5, 60), "a whole number of minutes from 5 to 60"),
+    ("reminderTime", "reminder_time", parse_time, "a time (HH:MM)"),
+    ("pairedShare", "paired_share", lambda v: _share(v), "a share from 0 to 1, such as 0.2"),
+    ("daysOffUrl", "days_off_url", lambda v: _url(v), "an http(s):// or webcal:// URL of an iCalendar feed"),
+)
+
+
+def read_school_settings(reading: Reading, orgs: Orgs) -> dict[str, tuple[str | None, SchoolRoutine]]:
+    """schools.csv: each school's IANA time zone and walkthrough routine; blank cells keep what Rounds has."""
     kind = "schools"
-    zones: dict[str, str] = {}
+    settings: dict[str, tuple[str | None, SchoolRoutine]] = {}
     seen: dict[str, int] = {}
-    for row in reading.rows(kind, required=("schoolSourcedId", "timezone")):
+    optional = ("timezone", *(column for column, *_ in ROUTINE_COLUMNS))
+    for row in reading.rows(kind, required=("schoolSourcedId",), optional=optional):
         school = reading.sourced_id(kind, row, seen, column="schoolSourcedId")
         if school is None or not check_school(reading, orgs, kind, row, "schoolSourcedId", school):
             continue
-        zone = row["timezone"]
-        if _is_time_zone(zone):
-            zones[school] = zone
-        else:
+        zone = row["timezone"] or None
+        if zone is not None and not _is_time_zone(zone):
             reading.add(
                 kind, row, "timezone", f"'{zone}' is not a time zone (an IANA name such as America/Chicago)"
             )
-    return zones
+        routine: dict[str, object] = {}
+        for column, name, parse, good in ROUTINE_COLUMNS:
+            if not row[column]:
+                continue
+            value = parse(row[column])
+            if value is None:
+                reading.add(kind, row, column, f"'{row[column]}' is not {good}")
+            else:
+                routine[name] = value
+        settings[school] = (zone, SchoolRoutine(**routine))
+    return settings
+
+
+def _whole(value: str, low: int, high: int) -> int | None:
+    return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+
+def _share(value: str) -> float | None:
+    try:
+        share = float(value)
+    except ValueError:
+        return None
+    return share if 0 <= share <= 1 else None
+
+
+def _url(value: str) -> str | None:
+    return value if value.startswith(("https://", "http://", "webcal://")) and len(value) <= 2048 else None
 
 
 def _is_time_zone(name: str) -> bool:

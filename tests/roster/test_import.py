@@ -23,7 +23,7 @@ from workflows.roster.models import (
     Team,
 )
 from workflows.roster.service import apply_roster
-from workflows.roster.snapshot import ClassRecord, Role, RosterSnapshot, StaffMember
+from workflows.roster.snapshot import ClassRecord, Role, RosterError, RosterSnapshot, StaffMember
 from workflows.tables import metadata
 
 BUNDLES = Path(__file__).parent.parent / "data" / "oneroster"
@@ -184,3 +184,56 @@ def test_a_delta_adds_and_updates_but_removes_nothing_it_does_not_name(sessions)
             Role.TEACHER
         ]
         assert session.exec(select(BellPeriod)).first() is not None
+
+
+def test_schools_csv_sets_each_schools_routine_and_staff_roles_a_leaders_calendar(sessions, tmp_path):
+    bundle = shutil.copytree(BUNDLES / "v1_2", tmp_path / "bundle")
+    (bundle / "schools.csv").write_text(
+        "schoolSourcedId,timezone,visitsPerDay,cycleLength,visitMinutes,reminderTime,pairedShare,daysOffUrl\n"
+        "sch-maple,America/Chicago,4,8,15,06:50,0.25,https://calendar.example.org/maple.ics\n"
+        "sch-harbor,America/Denver,,,,,,\n",
+        encoding="utf-8",
+    )
+    roles = (bundle / "staff_roles.csv").read_text(encoding="utf-8").splitlines()
+    roles = [roles[0] + ",calendarUrl"] + [
+        line + (",webcal://calendar.example.org/brooks.ics" if line.startswith("usr-brooks,") else ",")
+        for line in roles[1:]
+    ]
+    (bundle / "staff_roles.csv").write_text("\n".join(roles) + "\n", encoding="utf-8")
+
+    _import(sessions, bundle)
+    again = _import(sessions, bundle)
+
+    assert not again.changed
+    with sessions() as session:
+        maple = session.exec(select(School).where(School.sourced_id == "sch-maple")).one()
+        harbor = session.exec(select(School).where(School.sourced_id == "sch-harbor")).one()
+        brooks = session.exec(select(Person).where(Person.sourced_id == "usr-brooks")).one()
+    assert (maple.visits_per_day, maple.cycle_length, maple.visit_minutes) == (4, 8, 15)
+    assert (maple.reminder_time.isoformat(), maple.paired_share) == ("06:50:00", 0.25)
+    assert maple.days_off_url == "https://calendar.example.org/maple.ics"
+    assert (harbor.visits_per_day, harbor.cycle_length, harbor.reminder_time.isoformat()) == (
+        3,
+        10,
+        "07:15:00",
+    )
+    assert brooks.calendar_url == "webcal://calendar.example.org/brooks.ics"
+
+
+def test_a_bad_routine_value_is_reported_by_file_row_and_column(tmp_path):
+    bundle = shutil.copytree(BUNDLES / "v1_2", tmp_path / "bundle")
+    (bundle / "schools.csv").write_text(
+        "schoolSourcedId,timezone,visitsPerDay,reminderTime,pairedShare,daysOffUrl\n"
+        "sch-maple,America/Chicago,twelve,7:75,1.5,ftp://x\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(RosterError) as raised:
+        read_bundle(bundle)
+
+    assert [str(p) for p in raised.value.problems] == [
+        "schools.csv, row 2, column visitsPerDay: 'twelve' is not a whole number of visits from 1 to 8",
+        "schools.csv, row 2, column reminderTime: '7:75' is not a time (HH:MM)",
+        "schools.csv, row 2, column pairedShare: '1.5' is not a share from 0 to 1, such as 0.2",
+        "schools.csv, row 2, column daysOffUrl: 'ftp://x' is not an http(s):// or webcal:// URL of an iCalendar feed",
+    ]

@@ -81,6 +81,7 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
                     "name": s.name,
                     "timezone": s.timezone,
                     "district_id": districts[s.district_sourced_id].id if s.district_sourced_id else None,
+                    **s.routine.given(),
                 },
             )
             for s in snapshot.schools
@@ -94,7 +95,12 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
         (
             (
                 p.sourced_id,
-                {"given_name": p.given_name, "family_name": p.family_name, "email": _email(p.email)},
+                {
+                    "given_name": p.given_name,
+                    "family_name": p.family_name,
+                    "email": _email(p.email),
+                    **({"calendar_url": p.calendar_url} if p.calendar_url else {}),
+                },
             )
             for p in snapshot.staff
         ),

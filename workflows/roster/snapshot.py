@@ -27,11 +27,27 @@ class DistrictRecord:
 
 
 @dataclass(frozen=True)
+class SchoolRoutine:
+    """How a school runs its walkthrough routine (schools.csv). None keeps what Rounds has."""
+
+    visits_per_day: int | None = None
+    cycle_length: int | None = None
+    visit_minutes: int | None = None
+    reminder_time: time | None = None
+    paired_share: float | None = None
+    days_off_url: str | None = None
+
+    def given(self) -> dict[str, object]:
+        return {name: value for name, value in self.__dict__.items() if value is not None}
+
+
+@dataclass(frozen=True)
 class SchoolRecord:
     sourced_id: str
     name: str
     district_sourced_id: str | None
     timezone: str = "America/Chicago"
+    routine: SchoolRoutine = SchoolRoutine()
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,8 @@ class StaffMember:
     email: str | None
     # (school sourcedId, role) pairs; one person may teach at one school and lead another.
     roles: frozenset[tuple[str, Role]] = frozenset()
+    # An iCalendar URL of the person's busy time (staff_roles.csv), for leaders not on Google Calendar.
+    calendar_url: str | None = None
 
 
 @dataclass(frozen=True)
