@@ -1,7 +1,7 @@
 """Which calendar each leader's busy time comes from: Google Calendar when the district configured a
 service account, else the leader's own iCalendar URL, else none (the plan uses the bell schedule alone).
 
-Built once per process from the settings and handed to the rotation service as its `RotationCalendars`.
+Built once per process from the settings and handed to the rotation as its `RotationCalendars`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,13 @@ from datetime import date, datetime, tzinfo
 from bot.settings import Settings
 from integrations.calendars.google import GoogleFreeBusyCalendar
 from integrations.calendars.ical import ICalendarFeeds, ICalendarSchoolDaysOff
-from workflows.rotation.calendars import CalendarUnavailable, LeaderCalendar, NoCalendar
-from workflows.rotation.service import BusyByLeader, LeaderContact
+from workflows.rotation.calendars import (
+    BusyByLeader,
+    CalendarUnavailable,
+    LeaderCalendar,
+    LeaderContact,
+    NoCalendar,
+)
 
 ICAL_TIMEOUT = 10.0
 

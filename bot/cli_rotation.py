@@ -38,7 +38,9 @@ def register(cli: typer.Typer) -> None:
         from bot.blocks.rotation import leader_day_lines
         from bot.calendars import calendars_from_settings
         from workflows.db import make_sessions, transaction
-        from workflows.rotation import service
+        from workflows.rotation.coverage import explain_cycle
+        from workflows.rotation.inputs import local_today
+        from workflows.rotation.plans import plan_school_day
 
         when = parse_day(day)
         settings = load_settings()
@@ -48,9 +50,9 @@ def register(cli: typer.Typer) -> None:
         with transaction(sessions) as session:
             chosen = _schools(session, school, fail)
         for s in chosen:
-            target = when or service.local_today(s, now)
+            target = when or local_today(s, now)
             with transaction(sessions) as session:
-                result = service.plan_school_day(
+                result = plan_school_day(
                     session, school_id=s.id or 0, day=target, calendars=calendars, now=now
                 )
             out.rule(f"{result.school_name} — {target:%a %Y-%m-%d} ({result.day_type})")
@@ -68,9 +70,7 @@ def register(cli: typer.Typer) -> None:
                 out.print(note, highlight=False, markup=False)
             if explain:
                 with transaction(sessions) as session:
-                    quality = service.explain_cycle(
-                        session, school_id=s.id or 0, day=target, calendars=calendars
-                    )
+                    quality = explain_cycle(session, school_id=s.id or 0, day=target, calendars=calendars)
                 out.print("[bold]The whole cycle, if every planned visit is made:[/]", highlight=False)
                 for line in quality.lines() if quality else ("Not a school day: no cycle to simulate.",):
                     out.print(f"  {line}", highlight=False, markup=False)
@@ -130,14 +130,14 @@ def register(cli: typer.Typer) -> None:
 
 
 def _schools(session, ref, fail):  # type: ignore[no-untyped-def]
-    from workflows.rotation import service
+    from workflows.rotation.inputs import school_by_ref, schools
 
     if ref is None:
-        found = service.schools(session)
+        found = schools(session)
         if not found:
             fail("no schools yet: import a roster first (`rounds import-roster PATH`)")
         return found
-    school = service.school_by_ref(session, ref)
+    school = school_by_ref(session, ref)
     if school is None:
         fail(f"unknown school {ref!r}: use its id, OneRoster sourcedId or name", 2)
     return [school]

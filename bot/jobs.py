@@ -28,8 +28,10 @@ from bot.runtime import Runtime
 from workflows.db import Sessions, transaction
 from workflows.deliveries.service import enqueue, get
 from workflows.roster.models import School
-from workflows.rotation import service
-from workflows.rotation.service import RotationCalendars
+from workflows.rotation.calendars import RotationCalendars
+from workflows.rotation.inputs import local_today, school_zone, schools
+from workflows.rotation.job_runs import job_run, record_job_run, record_missed_run, reminder_due
+from workflows.rotation.plans import plan_school_day
 
 REMINDER_JOB = "morning_reminders"
 CATCH_UP_GRACE = timedelta(hours=1)
@@ -58,7 +60,7 @@ def remind_school(
     """Plan the school's day (once) and queue each leader's DM (once). Safe to call any number of times."""
     started = timer.perf_counter()
     with transaction(sessions) as session:
-        plan = service.plan_school_day(session, school_id=school_id, day=day, calendars=calendars, now=now)
+        plan = plan_school_day(session, school_id=school_id, day=day, calendars=calendars, now=now)
         queued = already = no_slack = 0
         keys = []
         for leader_day in plan.leaders if plan.school_day else ():
@@ -79,7 +81,7 @@ def remind_school(
             )
             queued += 1
         status = "ran" if plan.school_day else "no_school"
-        service.record_job_run(
+        record_job_run(
             session, job=REMINDER_JOB, school_id=school_id, day=day, status=status, now=now,
             detail=f"queued={queued} already={already} no_slack={no_slack}",
         )  # fmt: skip
@@ -102,16 +104,12 @@ def remind_all(
 ) -> list[ReminderRun]:
     """Every school's reminders for `day` (default: each school's own local today)."""
     with transaction(sessions) as session:
-        schools = [s for s in service.schools(session) if school_ids is None or s.id in school_ids]
+        chosen = [s for s in schools(session) if school_ids is None or s.id in school_ids]
     return [
         remind_school(
-            sessions,
-            school_id=s.id or 0,
-            day=day or service.local_today(s, now),
-            calendars=calendars,
-            now=now,
+            sessions, school_id=s.id or 0, day=day or local_today(s, now), calendars=calendars, now=now
         )
-        for s in schools
+        for s in chosen
     ]
 
 
@@ -120,7 +118,7 @@ def run_reminder_job(runtime: Runtime, calendars: RotationCalendars, school_id: 
     now = runtime.clock()
     with transaction(runtime.sessions) as session:
         school = session.get(School, school_id)
-        today = service.local_today(school, now) if school is not None else None
+        today = local_today(school, now) if school is not None else None
     if school is None or today is None:
         return None
     try:
@@ -140,44 +138,38 @@ def catch_up(
     now = runtime.clock()
     outcomes: dict[int, str] = {}
     with transaction(runtime.sessions) as session:
-        schools = service.schools(session)
-    for school in schools:
+        every = schools(session)
+    for school in every:
         school_id = school.id or 0
-        local_now = now.astimezone(service.school_zone(school))
-        today = local_now.date()
-        due = datetime.combine(today, school.reminder_time, tzinfo=local_now.tzinfo)
-        if today.weekday() >= 5 or local_now < due:
+        due = reminder_due(school, now)
+        if due is None:
             outcomes[school_id] = "not_due"
             continue
         with transaction(runtime.sessions) as session:
-            if service.job_run(session, job=REMINDER_JOB, school_id=school_id, day=today) is not None:
+            if job_run(session, job=REMINDER_JOB, school_id=school_id, day=due.day) is not None:
                 outcomes[school_id] = "already"
                 continue
-        if local_now - due <= grace:
+        if due.late_by <= grace:
             run = remind_school(
-                runtime.sessions, school_id=school_id, day=today, calendars=calendars, now=now
+                runtime.sessions, school_id=school_id, day=due.day, calendars=calendars, now=now
             )
             outcomes[school_id] = "ran" if run.school_day else "no_school"
             continue
         with transaction(runtime.sessions) as session:
-            school_day = service.is_school_day(session, school=school, day=today, calendars=calendars)
-            status = "missed" if school_day else "no_school"
-            recorded = service.record_job_run(
-                session, job=REMINDER_JOB, school_id=school_id, day=today, status=status, now=now,
-                detail=f"worker started {local_now:%H:%M}, more than {grace} after {due:%H:%M}",
+            status = record_missed_run(
+                session, job=REMINDER_JOB, school=school, day=due.day, calendars=calendars, now=now,
+                detail=f"worker started {due.now:%H:%M}, more than {grace} after {due.due:%H:%M}",
             )  # fmt: skip
-        outcomes[school_id] = status if recorded else "already"
-        if recorded and status == "missed":
-            _log.warning("job %s school=%s day=%s outcome=missed", REMINDER_JOB, school_id, today)
+        outcomes[school_id] = status or "already"
+        if status == "missed":
+            _log.warning("job %s school=%s day=%s outcome=missed", REMINDER_JOB, school_id, due.day)
     return outcomes
 
 
 def reminder_trigger(school: School) -> CronTrigger:
     """Monday to Friday at the school's reminder time, in the school's own time zone."""
     at = school.reminder_time
-    return CronTrigger(
-        day_of_week="mon-fri", hour=at.hour, minute=at.minute, timezone=service.school_zone(school)
-    )
+    return CronTrigger(day_of_week="mon-fri", hour=at.hour, minute=at.minute, timezone=school_zone(school))
 
 
 def job_id(school_id: int) -> str:
@@ -189,8 +181,7 @@ def sync_school_jobs(
 ) -> None:
     """One reminder job per school, at its current reminder time and zone; jobs of removed schools go."""
     with transaction(runtime.sessions) as session:
-        schools = service.schools(session)
-    wanted = {job_id(s.id or 0): s for s in schools}
+        wanted = {job_id(s.id or 0): s for s in schools(session)}
     for job in scheduler.get_jobs():
         if job.id.startswith(f"{REMINDER_JOB}:") and job.id not in wanted:
             job.remove()

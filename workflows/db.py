@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
+
+T = TypeVar("T")
 
 Sessions = sessionmaker[Session]
 
@@ -38,3 +44,30 @@ def transaction(sessions: Sessions) -> Iterator[Session]:
     """One unit of work: commits when the block ends, rolls back everything if it raises."""
     with sessions() as session, session.begin():
         yield session
+
+
+def in_transaction(sessions: Sessions, work: Callable[[Session], T]) -> T:
+    """Run `work` in a transaction; when a concurrent duplicate wins the race, run it once more.
+
+    Slack retries and double clicks arrive together; the second run finds the row the first one wrote (by
+    its idempotency key) and changes nothing.
+    """
+    try:
+        with transaction(sessions) as session:
+            return work(session)
+    except (IntegrityError, OperationalError):
+        with transaction(sessions) as session:
+            return work(session)
+
+
+def insert_once(session: Session, model: type[SQLModel], *, unique: list[str], **values: Any) -> bool:
+    """Insert a row unless one with the same `unique` columns exists; False when it did.
+
+    Race-safe on SQLite and PostgreSQL (INSERT … ON CONFLICT DO NOTHING): of two processes inserting at
+    once, exactly one gets True.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
+    # RETURNING, not rowcount: drivers may report -1 for INSERT … ON CONFLICT.
+    return session.execute(statement.returning(table.c[unique[0]])).first() is not None

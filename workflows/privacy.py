@@ -31,12 +31,17 @@ class Viewer:
 
     @classmethod
     def of(cls, profile: StaffProfile) -> Viewer:
-        led = {s.school.id for s in profile.schools if s.roles & LEADING_ROLES and s.school.id is not None}
+        led = {school.id for school in led_schools(profile) if school.id is not None}
         return cls(person_id=profile.person.id or 0, led_school_ids=frozenset(led))
 
     @property
     def leads_a_school(self) -> bool:
         return bool(self.led_school_ids)
+
+
+def led_schools(profile: StaffProfile) -> list[School]:
+    """The schools a person leads, from their roster profile: a leader's or an admin's role there."""
+    return [s.school for s in profile.schools if s.roles & LEADING_ROLES]
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,16 @@ def can_respond_as_teacher(viewer: Viewer, walkthrough: Walkthrough) -> bool:
 def can_edit_walkthrough(viewer: Viewer, walkthrough: Walkthrough) -> bool:
     """Only the observer who wrote the evidence changes it, and only while they lead that school."""
     return walkthrough.observer_id == viewer.person_id and walkthrough.school_id in viewer.led_school_ids
+
+
+def can_record_conversation(viewer: Viewer, walkthrough: Walkthrough) -> bool:
+    """The feedback conversation is the observer's to record: they are the one who held it."""
+    return walkthrough.observer_id == viewer.person_id
+
+
+def can_log_paired_visit(viewer: Viewer, partner: Walkthrough) -> bool:
+    """Only the leader named as second observer logs their own ratings of a paired visit."""
+    return partner.second_observer_id == viewer.person_id
 
 
 def can_read_coaching_note(viewer: Viewer, *, coach_id: int, teacher_id: int) -> bool:
@@ -141,12 +156,21 @@ def can_observe(session: Session, *, viewer: Viewer, teacher_id: int, school_id:
     return bool(teachers_visible_to(session, viewer=viewer, teacher_id=teacher_id, school_id=school_id))
 
 
+def led_school_ids(
+    session: Session, *, person_id: int, roles: frozenset[Role] = LEADING_ROLES
+) -> frozenset[int]:
+    """The schools a person leads (as leader or admin): the database form of `Viewer.led_school_ids`.
+
+    `roles` can only narrow who counts: the rotation plans visits for the `leader` role alone."""
+    rows = session.exec(
+        select(StaffRole.school_id).where(
+            StaffRole.person_id == person_id,
+            col(StaffRole.role).in_([r.value for r in roles & LEADING_ROLES]),
+        )
+    ).all()
+    return frozenset(rows)
+
+
 def leads_school(session: Session, *, person_id: int, school_id: int) -> bool:
     """Whether a person is a leader (or admin) of the school: a second observer must be."""
-    roles = [r.value for r in LEADING_ROLES]
-    found = session.exec(
-        select(StaffRole.id).where(
-            StaffRole.person_id == person_id, StaffRole.school_id == school_id, col(StaffRole.role).in_(roles)
-        )
-    ).first()
-    return found is not None
+    return school_id in led_school_ids(session, person_id=person_id)

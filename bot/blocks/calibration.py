@@ -1,13 +1,10 @@
-"""`/rounds calibration`: how alike a school's leaders rate the same lesson, per look-for and overall."""
+"""Block Kit for `/rounds calibration`: how alike leaders rate the same lesson, per look-for and overall."""
 
 from __future__ import annotations
 
 from bot import ids
 from bot.blocks.walkthroughs import escape
-from bot.runtime import Runtime
-from workflows.privacy import LEADING_ROLES, Viewer
-from workflows.roster.service import StaffProfile
-from workflows.walkthroughs.calibration import CalibrationReport, CalibrationRow, calibration_for_leader
+from workflows.walkthroughs.calibration import CalibrationReport, CalibrationRow
 
 # Slack allows 50 blocks in a message: the intro, overall, a divider, the look-fors, "and N more", the key.
 MAX_LOOK_FORS = 40
@@ -76,16 +73,6 @@ def leaders_only() -> dict:
         f"Type `{ids.ROUNDS_COMMAND} help` to see what you can do."
     )
     return {"response_type": "ephemeral", "text": text}
-
-
-def answer(runtime: Runtime, profile: StaffProfile, _rest: str) -> dict:
-    """`/rounds calibration`: one read for the schools the person leads, then the message."""
-    if not Viewer.of(profile).leads_a_school:
-        return leaders_only()
-    schools = sorted(s.school.name for s in profile.schools if s.roles & LEADING_ROLES)
-    with runtime.sessions() as session:
-        report = calibration_for_leader(session, leader_person_id=profile.person.id or 0)
-    return calibration_message(report, school_names=schools)
 
 
 def _section(text: str) -> dict:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot import ids
 from bot.blocks.walkthroughs import ROLE_NAMES, button, clip, day, escape, mrkdwn, plain, when
-from workflows.walkthroughs.service import WalkthroughView
+from workflows.walkthroughs.views import WalkthroughView
 
 HOME_MAX_BLOCKS = 100
 EVIDENCE_PREVIEW = 1200

@@ -1,6 +1,6 @@
 """Block Kit for the rotation: the morning DM, the Skip modal, `/rounds today|coverage`, the Home section.
 
-Pure functions from the rotation service's views. The same visit lines serve the DM, the reply to
+Pure functions from the rotation's views (`workflows.rotation.days`, `.coverage`). The same visit lines serve the DM, the reply to
 `/rounds today` and the App Home, so a leader reads their day the same way everywhere.
 """
 
@@ -12,13 +12,15 @@ from datetime import date, time
 from bot import ids
 from bot.blocks.walkthroughs import button, clip, escape, mrkdwn, plain
 from workflows.roster.models import School
+from workflows.rotation.coverage import Coverage
+from workflows.rotation.days import LeaderDay, VisitView
 from workflows.rotation.models import SKIP_REASON_MAX, VisitStatus
 from workflows.rotation.planner import period_label
-from workflows.rotation.service import Coverage, LeaderDay, VisitView
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 MESSAGE_MAX_BLOCKS = 50
 COVERAGE_SHOWN = 25
+SWAP_DROPPED = "Nobody else fits that slot today, so the visit was dropped."
 LEADERS_ONLY = (
     "`/rounds today` and `/rounds coverage` are for school leaders: they show the classrooms a leader plans "
     "to visit. Your walkthroughs and notes are on the Rounds Home tab."

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from bot.delivery_worker import DeliveryWorker, make_worker_client
 from bot.demo.world import DemoWorld, message_text
 from bot.jobs import remind_all
-from workflows.rotation.service import NoCalendars
+from workflows.rotation.calendars import NoCalendars
 
 # A regular school day at both demo schools (Thanksgiving break is Nov 25–27).
 DEMO_SCHOOL_DAY = date(2026, 11, 30)

@@ -116,7 +116,10 @@ def modal_values(
     for block in view["blocks"]:
         block_id, element = str(block.get("block_id", "")), block.get("element") or {}
         initial = element.get("initial_option")
-        if (
+        if block_id == ids.WALKTHROUGH_TEACHER_BLOCK and initial:  # prefilled, e.g. from "Log visit"
+            picked = select_value(initial["value"], initial["text"]["text"], type="external_select")
+            values[block_id] = {element["action_id"]: picked}
+        elif (
             block_id.startswith(ids.WALKTHROUGH_CLASS_BLOCK) and initial
         ) or block_id == ids.WALKTHROUGH_FORM_BLOCK:
             values[block_id] = {element["action_id"]: select_value(initial["value"], initial["text"]["text"])}

@@ -15,6 +15,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot import ids
 from bot.blocks import home as home_blocks
 from bot.listeners.rotation import leader_today
 from bot.runtime import Runtime
@@ -23,7 +24,7 @@ from workflows.db import transaction
 from workflows.privacy import LEADING_ROLES, Viewer
 from workflows.roster.service import StaffProfile, identify
 from workflows.roster.snapshot import Role
-from workflows.walkthroughs import service as walkthroughs
+from workflows.walkthroughs import views as walkthroughs
 
 TEACHER_HISTORY = 15
 
@@ -69,7 +70,7 @@ def publish_home(runtime: Runtime, client: WebClient, *, slack_user_id: str) -> 
 
 
 def register(app: App, runtime: Runtime) -> None:
-    @app.event("app_home_opened")
+    @app.event(ids.APP_HOME_OPENED_EVENT)
     def home_opened(event: dict, client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return

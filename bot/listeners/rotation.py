@@ -1,9 +1,9 @@
 """The rotation in Slack: the morning DM's buttons (Log visit, Skip, Swap), `/rounds today|coverage`, and
 the leader's "Today" section of the App Home.
 
-Skip and Swap change the stored day through the service, then the DM is updated in place through the
-outbox (`chat.update` with `update_of` the DM's key, one update per change); a click on the Home tab
-republishes the Home instead.
+Skip and Swap change the stored day (`workflows.rotation.changes`), then the DM is updated in place
+through the outbox (`chat.update` with `update_of` the DM's key, one update per change); a click on the
+Home tab republishes the Home instead.
 """
 
 from __future__ import annotations
@@ -18,14 +18,16 @@ from sqlmodel import Session
 from bot import ids, logs
 from bot.blocks import rotation as blocks
 from bot.blocks.walkthroughs import refusal_modal
+from bot.listeners.payloads import json_object
 from bot.runtime import Runtime
 from bot.slack_directory import SlackUserDirectory
 from workflows.db import transaction
 from workflows.deliveries.service import enqueue, get
 from workflows.roster.service import StaffProfile, identify
-from workflows.roster.snapshot import Role
-from workflows.rotation import service
-from workflows.rotation.service import LeaderDay, RotationError
+from workflows.rotation.changes import planned_visit, skip_visit, swap_visit, visit_view
+from workflows.rotation.coverage import coverage_for_leader
+from workflows.rotation.days import LeaderDay, leader_days_today
+from workflows.rotation.leaders import RotationError, acting_leader, is_leader
 
 _log = logs.logger("rotation")
 
@@ -33,33 +35,29 @@ _log = logs.logger("rotation")
 # ── /rounds today, /rounds coverage, and the Home section ────────────────────────────────────────────
 
 
-def _leads(profile: StaffProfile) -> bool:
-    return bool(profile.schools_where(Role.LEADER))
-
-
 def today_answer(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
     """`/rounds today`: the leader's visits today at each school they lead (as planned and stored)."""
-    if not _leads(profile):
+    if not is_leader(profile):
         return blocks.refusal(blocks.LEADERS_ONLY)
     with transaction(runtime.sessions) as session:
-        days = service.leader_days_today(session, leader_id=profile.person.id or 0, now=runtime.clock())
+        days = leader_days_today(session, leader_id=profile.person.id or 0, now=runtime.clock())
     return blocks.today_reply(days)
 
 
 def coverage_answer(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
     """`/rounds coverage`: the teachers the leader has not seen in the last cycle, longest first."""
-    if not _leads(profile):
+    if not is_leader(profile):
         return blocks.refusal(blocks.LEADERS_ONLY)
     with transaction(runtime.sessions) as session:
-        found = service.coverage_for_leader(session, leader_id=profile.person.id or 0, now=runtime.clock())
+        found = coverage_for_leader(session, leader_id=profile.person.id or 0, now=runtime.clock())
     return blocks.coverage_reply(found)
 
 
 def leader_today(session: Session, profile: StaffProfile, now: datetime) -> list[dict]:
     """The App Home's "Today" and "Coverage" for a leader (a `HomeSection` builder)."""
     leader_id = profile.person.id or 0
-    days = service.leader_days_today(session, leader_id=leader_id, now=now)
-    return blocks.home_section(days, service.coverage_for_leader(session, leader_id=leader_id, now=now))
+    days = leader_days_today(session, leader_id=leader_id, now=now)
+    return blocks.home_section(days, coverage_for_leader(session, leader_id=leader_id, now=now))
 
 
 # ── the DM's buttons ─────────────────────────────────────────────────────────────────────────────────
@@ -74,9 +72,7 @@ def register(app: App, runtime: Runtime) -> None:
         user_id, key = body["user"]["id"], _value(body)
         with transaction(runtime.sessions) as session:
             try:
-                visit = service.planned_visit(
-                    session, key=key, leader_id=_person_id(session, client, user_id)
-                )
+                visit = planned_visit(session, key=key, leader_id=_leader_id(session, client, user_id))
             except RotationError as refused:
                 problem, visit = str(refused), None
             else:
@@ -95,7 +91,7 @@ def register(app: App, runtime: Runtime) -> None:
         user_id, key = body["user"]["id"], _value(body)
         with transaction(runtime.sessions) as session:
             try:
-                visit = service.visit_view(session, key=key, leader_id=_person_id(session, client, user_id))
+                visit = visit_view(session, key=key, leader_id=_leader_id(session, client, user_id))
             except RotationError as refused:
                 _tell(body, respond, str(refused))
                 return
@@ -104,7 +100,7 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.view(ids.ROTATION_SKIP_MODAL)
     def skip_submitted(ack: Ack, body: dict, client: WebClient) -> None:
-        meta = _json(body["view"].get("private_metadata"))
+        meta = json_object(body["view"].get("private_metadata"))
         values = body["view"].get("state", {}).get("values", {})
         reason = (
             values.get(ids.ROTATION_SKIP_REASON_BLOCK, {})
@@ -114,11 +110,11 @@ def register(app: App, runtime: Runtime) -> None:
         user_id = body["user"]["id"]
         try:
             with transaction(runtime.sessions) as session:
-                day = service.skip_visit(
-                    session, key=str(meta.get("key", "")), leader_id=_person_id(session, client, user_id),
+                day = skip_visit(
+                    session, key=str(meta.get("key", "")), leader_id=_leader_id(session, client, user_id),
                     reason=reason, now=runtime.clock(),
                 )  # fmt: skip
-                _update_dm(session, day)
+                update_reminder(session, day)
         except RotationError as refused:
             ack(response_action="errors", errors={ids.ROTATION_SKIP_REASON_BLOCK: str(refused)})
             return
@@ -131,19 +127,19 @@ def register(app: App, runtime: Runtime) -> None:
         user_id, key = body["user"]["id"], _value(body)
         try:
             with transaction(runtime.sessions) as session:
-                result = service.swap_visit(
-                    session, key=key, leader_id=_person_id(session, client, user_id), now=runtime.clock()
+                result = swap_visit(
+                    session, key=key, leader_id=_leader_id(session, client, user_id), now=runtime.clock()
                 )
-                _update_dm(session, result.leader_day)
+                update_reminder(session, result.leader_day)
         except RotationError as refused:
             _tell(body, respond, str(refused))
             return
         if not result.replaced:
-            _tell(body, respond, "Nobody else fits that slot today, so the visit was dropped.")
+            _tell(body, respond, blocks.SWAP_DROPPED)
         _after_change(runtime, client, user_id, home=_from_home(body))
 
 
-def _update_dm(session: Session, day: LeaderDay) -> None:
+def update_reminder(session: Session, day: LeaderDay) -> None:
     """Queue the DM's update for this change (keyed by the day's revision, so a retry changes nothing)."""
     if get(session, key=day.reminder_key) is None:
         return  # no DM was sent for this day (changed from the Home tab before the reminder time)
@@ -164,11 +160,9 @@ def _after_change(runtime: Runtime, client: WebClient, user_id: str, *, home: bo
         publish_home(runtime, client, slack_user_id=user_id)
 
 
-def _person_id(session: Session, client: WebClient, slack_user_id: str) -> int:
-    profile = identify(session, slack_user_id=slack_user_id, emails=SlackUserDirectory(client))
-    if profile is None or not _leads(profile):
-        raise RotationError("That visit isn't on your plan.")
-    return profile.person.id or 0
+def _leader_id(session: Session, client: WebClient, slack_user_id: str) -> int:
+    """The clicking leader's person id; RotationError for anyone who is not a leader."""
+    return acting_leader(identify(session, slack_user_id=slack_user_id, emails=SlackUserDirectory(client)))
 
 
 def _value(body: dict) -> str:
@@ -186,11 +180,3 @@ def _tell(body: dict, respond: Respond, text: str) -> None:
         respond(text=text, response_type="ephemeral", replace_original=False)
     else:
         _log.info("rotation action refused without a reply channel: %s", text)
-
-
-def _json(text: str | None) -> dict:
-    try:
-        found = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}

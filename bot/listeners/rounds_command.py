@@ -8,9 +8,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks import calibration as calibration_blocks
 from bot.blocks import help as help_blocks
-from bot.listeners import rotation
+from bot.listeners import calibration, rotation
 from bot.runtime import Runtime
 from bot.slack_directory import SlackUserDirectory
 from workflows.db import transaction
@@ -21,7 +20,7 @@ Answer = Callable[[Runtime, StaffProfile, str], dict]
 
 SUBCOMMANDS: dict[str, Answer] = {
     "help": lambda _runtime, profile, _rest: help_blocks.help_message(profile),
-    "calibration": calibration_blocks.answer,
+    "calibration": calibration.answer,
     "today": rotation.today_answer,
     "coverage": rotation.coverage_answer,
 }

@@ -20,6 +20,7 @@ from bot.demo.district import DemoDistrict
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.serve import serve_in_thread
 from bot.demo.slack_requests import SlackDriver, SlackRequestSigner, button_action, plain_text_value
+from bot.demo.walkthrough_scenes import modal_values
 from bot.jobs import remind_all
 from bot.runtime import Runtime
 from bot.server import build_server
@@ -44,9 +45,10 @@ from tests.rotation.support import (
 from workflows.db import Sessions, transaction
 from workflows.deliveries.service import get
 from workflows.roster.models import Person
-from workflows.rotation import service
+from workflows.rotation.calendars import NoCalendars
+from workflows.rotation.days import reminder_key
 from workflows.rotation.models import PlannedVisit, VisitStatus
-from workflows.rotation.service import NoCalendars, reminder_key
+from workflows.rotation.plans import plan_school_day
 
 
 @pytest.fixture
@@ -160,7 +162,7 @@ def test_skip_asks_why_updates_the_dm_and_brings_the_teacher_back_first(app, ses
     with transaction(sessions) as session:
         visit = session.exec(select(PlannedVisit).where(PlannedVisit.key == skip["value"])).one()
         assert (visit.status, visit.skip_reason) == (VisitStatus.SKIPPED, "Fire drill")
-        tuesday = service.plan_school_day(
+        tuesday = plan_school_day(
             session, school_id=visit.school_id, day=TUESDAY, calendars=NoCalendars(), now=at(TUESDAY, 7)
         )
     mine = next(d for d in tuesday.leaders if d.leader_id == visit.leader_id)
@@ -256,6 +258,35 @@ def test_log_visit_opens_the_walkthrough_modal_for_that_teacher(app, sessions, s
     )[0]
     assert log["value"] in modal["private_metadata"]
     assert teacher.name in str(modal["blocks"])
+
+
+def test_a_visit_logged_from_the_dm_shows_as_logged_in_that_dm(app, sessions, slack, demo, worker, clock):
+    principal = leaders_at(demo, CEDAR)[0]
+    remind(sessions, worker)
+    message = only_dm(slack, principal.slack_user_id)
+    log = buttons(message, ids.ROTATION_LOG_VISIT)[0]
+    clock.now = at(MONDAY, 10)
+    app.driver.action(
+        principal.slack_user_id, [button_action(ids.ROTATION_LOG_VISIT, log["value"])],
+        channel_id=slack.dm_channel_for(principal.slack_user_id), message=message,
+    )  # fmt: skip
+    modal = wait_for(
+        lambda: [v for v in slack.open_views() if v.get("callback_id") == ids.WALKTHROUGH_MODAL]
+    )[0]
+    values = modal_values(
+        modal, evidence="Partners compared strategies.", strength="Clear routines.",
+        next_step="What if pairs explained first?", role="reflective", observed_level=None,
+    )  # fmt: skip
+
+    submitted = app.driver.submit_view(principal.slack_user_id, modal, values)
+    worker.drain(timeout=30)
+
+    assert submitted.status_code == 200, submitted.text
+    assert not submitted.content, submitted.text  # no field errors: the modal closes
+    updated = slack.message(message["channel"], message["ts"])  # the same message, edited in place
+    assert updated is not None
+    assert block_texts(updated).count("Logged.") == 1
+    assert any("Logged your walkthrough" in m["text"] for m in dm_messages(slack, principal.slack_user_id))
 
 
 def test_rounds_today_and_coverage_answer_leaders_and_politely_refuse_teachers(

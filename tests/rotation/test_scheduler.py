@@ -14,8 +14,8 @@ from bot.settings import Settings
 from tests.rotation.support import CEDAR, HOLIDAY, MONDAY, SATURDAY, SUMMIT, Clock, at, load_demo, school_id
 from workflows.db import Sessions, transaction
 from workflows.deliveries.service import pending_count
-from workflows.rotation import service
-from workflows.rotation.service import NoCalendars
+from workflows.rotation.calendars import NoCalendars
+from workflows.rotation.job_runs import job_runs
 
 CALENDARS = NoCalendars()
 
@@ -47,7 +47,7 @@ def queued(sessions: Sessions) -> int:
 
 def runs(sessions: Sessions, day=MONDAY) -> dict[int, str]:
     with transaction(sessions) as session:
-        return {r.school_id: r.status for r in service.job_runs(session, job=REMINDER_JOB, day=day)}
+        return {r.school_id: r.status for r in job_runs(session, job=REMINDER_JOB, day=day)}
 
 
 def test_each_school_fires_at_its_own_local_reminder_time_on_weekdays(runtime, sessions, demo):

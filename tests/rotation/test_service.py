@@ -25,9 +25,13 @@ from tests.rotation.support import (
     school_id,
 )
 from workflows.db import Sessions, transaction
-from workflows.rotation import service
+from workflows.rotation.calendars import NoCalendars
+from workflows.rotation.changes import skip_visit, swap_visit
+from workflows.rotation.coverage import coverage
+from workflows.rotation.days import SchoolPlan, leader_day, stored_plan
+from workflows.rotation.leaders import RotationError
 from workflows.rotation.models import PlannedVisit, VisitStatus
-from workflows.rotation.service import NoCalendars, RotationError
+from workflows.rotation.plans import plan_school_day
 
 CALENDARS = NoCalendars()
 
@@ -37,9 +41,9 @@ def demo(sessions: Sessions, slack: FakeSlack) -> DemoDistrict:
     return load_demo(sessions, slack)
 
 
-def plan(sessions: Sessions, school: str, day=MONDAY, now=MONDAY_EARLY) -> service.SchoolPlan:
+def plan(sessions: Sessions, school: str, day=MONDAY, now=MONDAY_EARLY) -> SchoolPlan:
     with transaction(sessions) as session:
-        return service.plan_school_day(
+        return plan_school_day(
             session, school_id=school_id(session, school), day=day, calendars=CALENDARS, now=now
         )
 
@@ -76,7 +80,7 @@ def test_a_skipped_teacher_is_at_the_top_of_the_next_days_plan(sessions, demo):
     skipped = leader.visits[1]
 
     with transaction(sessions) as session:
-        day = service.skip_visit(
+        day = skip_visit(
             session, key=skipped.key, leader_id=leader.leader_id, reason="Fire drill", now=at(MONDAY, 9)
         )
     assert [v.status for v in day.visits if v.key == skipped.key] == [VisitStatus.SKIPPED]
@@ -97,7 +101,7 @@ def test_a_planned_visit_never_logged_is_missed_and_comes_back_first(sessions, d
             session, school=monday.school_id, observer=leader.leader_id, teacher=logged.teacher_id, day=MONDAY,
             period=logged.period, key=logged.key,
         )  # fmt: skip
-        seen = service.leader_day(session, school_id=monday.school_id, leader_id=leader.leader_id, day=MONDAY)
+        seen = leader_day(session, school_id=monday.school_id, leader_id=leader.leader_id, day=MONDAY)
     assert seen is not None and seen.visits[0].status == VisitStatus.DONE
     assert seen.seen_this_cycle == 1
 
@@ -123,8 +127,8 @@ def test_swap_puts_another_teacher_in_the_slot_after_now_and_clear_of_other_lead
     now = at(MONDAY, 7, 30)
 
     with transaction(sessions) as session:
-        result = service.swap_visit(session, key=dropped.key, leader_id=leader.leader_id, now=now)
-        everyone = service.stored_plan(session, school_id=monday.school_id, day=MONDAY)
+        result = swap_visit(session, key=dropped.key, leader_id=leader.leader_id, now=now)
+        everyone = stored_plan(session, school_id=monday.school_id, day=MONDAY)
     assert result.replaced
     current = result.leader_day.current
     assert len(current) == 3 and dropped.key not in {v.key for v in current}
@@ -142,14 +146,14 @@ def test_only_the_leader_may_change_their_visits_and_only_once(sessions, demo):
     key = mine.visits[0].key
     with transaction(sessions) as session:
         with pytest.raises(RotationError, match="isn't on your plan"):
-            service.skip_visit(session, key=key, leader_id=theirs.leader_id, reason="no", now=MONDAY_EARLY)
+            skip_visit(session, key=key, leader_id=theirs.leader_id, reason="no", now=MONDAY_EARLY)
         with pytest.raises(RotationError, match="isn't on your plan"):
-            service.swap_visit(session, key="visit:forged", leader_id=mine.leader_id, now=MONDAY_EARLY)
+            swap_visit(session, key="visit:forged", leader_id=mine.leader_id, now=MONDAY_EARLY)
         with pytest.raises(RotationError, match="why"):
-            service.skip_visit(session, key=key, leader_id=mine.leader_id, reason="   ", now=MONDAY_EARLY)
-        service.skip_visit(session, key=key, leader_id=mine.leader_id, reason="Sick", now=MONDAY_EARLY)
+            skip_visit(session, key=key, leader_id=mine.leader_id, reason="   ", now=MONDAY_EARLY)
+        skip_visit(session, key=key, leader_id=mine.leader_id, reason="Sick", now=MONDAY_EARLY)
         with pytest.raises(RotationError, match="already skipped"):
-            service.swap_visit(session, key=key, leader_id=mine.leader_id, now=MONDAY_EARLY)
+            swap_visit(session, key=key, leader_id=mine.leader_id, now=MONDAY_EARLY)
 
 
 def test_coverage_lists_teachers_not_seen_this_cycle_longest_first(sessions, demo):
@@ -157,7 +161,7 @@ def test_coverage_lists_teachers_not_seen_this_cycle_longest_first(sessions, dem
     with transaction(sessions) as session:
         school = school_id(session, CEDAR)
         leader = person_id(session, principal)
-        before = service.coverage(session, school_id=school, leader_id=leader, today=MONDAY)
+        before = coverage(session, school_id=school, leader_id=leader, today=MONDAY)
         teachers = [line.teacher_id for line in before.not_seen]
         log_walkthrough(
             session, school=school, observer=leader, teacher=teachers[0], day=MONDAY
@@ -165,7 +169,7 @@ def test_coverage_lists_teachers_not_seen_this_cycle_longest_first(sessions, dem
         log_walkthrough(
             session, school=school, observer=leader, teacher=teachers[1], day=SATURDAY.replace(month=10)
         )
-        after = service.coverage(session, school_id=school, leader_id=leader, today=MONDAY)
+        after = coverage(session, school_id=school, leader_id=leader, today=MONDAY)
 
     assert before.caseload == len(before.not_seen) == 22
     assert len(after.not_seen) == 21

@@ -20,7 +20,8 @@ from workflows.privacy import Viewer
 from workflows.roster.models import School
 from workflows.roster.service import identify
 from workflows.walkthroughs.calibration import calibration_for_leader, calibration_report, find_pairs
-from workflows.walkthroughs.service import WalkthroughEntry, log_walkthrough, start_walkthrough
+from workflows.walkthroughs.capture import WalkthroughEntry, log_walkthrough
+from workflows.walkthroughs.modal import start_walkthrough
 
 TUESDAY_PERIOD_2 = TUESDAY_PERIOD_1 + timedelta(hours=1)
 WEDNESDAY_PERIOD_1 = TUESDAY_PERIOD_1 + timedelta(days=1)

@@ -13,10 +13,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from workflows.db import insert_once
 from workflows.deliveries.models import Delivery, DeliveryStatus
 
 METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "views.publish"})
@@ -47,7 +46,6 @@ def enqueue(
     _check(key=key, method=method, args=args, update_of=update_of)
     if not_before is not None and not_before.utcoffset() is None:
         raise DeliveryError("not_before must be timezone-aware")
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     values = {
         "key": key,
         "method": method,
@@ -58,7 +56,7 @@ def enqueue(
         "created_at": now if now is not None else func.now(),
         "update_of": update_of,
     }
-    session.execute(insert(_table).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    insert_once(session, Delivery, unique=["key"], **values)
     found = get(session, key=key)
     assert found is not None, "the row was just inserted or already there"
     return found

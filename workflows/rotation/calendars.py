@@ -2,7 +2,8 @@
 
 The planner plans each leader's visits around their busy time and skips a school's non-instructional days.
 It is handed a `LeaderCalendar` and a `SchoolDaysOff`; adapters in `integrations.calendars` implement them
-over Google Calendar and iCalendar feeds.
+over Google Calendar and iCalendar feeds. The rotation's database side asks one `RotationCalendars` for
+both, per leader and per school; `bot/` chooses which calendar serves each.
 
 "Not checked" is one state, expressed one way: a `CalendarUnavailable` value in place of the busy list (or
 the set of days off). The planner then plans from the bell schedule alone, as if the leader were free, and
@@ -78,6 +79,45 @@ class NoCalendar:
         return dict.fromkeys(calendar_ids, not_configured)
 
     def days_off(self, *, start: date, end: date) -> set[date] | CalendarUnavailable:
+        return CalendarUnavailable(NOT_CONFIGURED_REASON, configured=False)
+
+
+@dataclass(frozen=True)
+class LeaderContact:
+    """What a calendar adapter needs to find a leader's busy time."""
+
+    person_id: int
+    email: str | None
+    calendar_url: str | None
+
+
+BusyByLeader = dict[int, list[BusyInterval] | CalendarUnavailable]
+
+
+class RotationCalendars(Protocol):
+    """Leaders' busy time and schools' days off, however they are configured (bot/ chooses)."""
+
+    def busy(
+        self, *, leaders: Sequence[LeaderContact], start: datetime, end: datetime, tz: tzinfo
+    ) -> BusyByLeader: ...
+
+    def days_off(
+        self, *, url: str | None, start: date, end: date, tz: tzinfo
+    ) -> set[date] | CalendarUnavailable: ...
+
+
+class NoCalendars:
+    """A `RotationCalendars` with nothing configured: everyone is free, only the roster's calendar counts."""
+
+    def busy(
+        self, *, leaders: Sequence[LeaderContact], start: datetime, end: datetime, tz: tzinfo
+    ) -> BusyByLeader:
+        not_configured = CalendarUnavailable(NOT_CONFIGURED_REASON, configured=False)
+        return {leader.person_id: not_configured for leader in leaders}
+
+    def days_off(
+        self, *, url: str | None, start: date, end: date, tz: tzinfo
+    ) -> set[date] | CalendarUnavailable:
         return CalendarUnavailable(NOT_CONFIGURED_REASON, configured=False)
 
 

@@ -3,6 +3,7 @@
 A day is planned once per school (`rotation_day`, unique on school and day); planning it again returns the
 stored plan. Each leader's part keeps what the morning DM needs besides the visits: notes, whether the
 calendar was read, and the busy time it was planned around (so a Swap re-plans without reading it again).
+Rows that must exist once (a day's plan, a job's run) are written with `insert_once`.
 """
 
 from __future__ import annotations

@@ -37,8 +37,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from workflows.frameworks.models import FrameworkArea, LookFor
-from workflows.privacy import LEADING_ROLES
-from workflows.roster.models import StaffRole
+from workflows.privacy import led_school_ids
 from workflows.walkthroughs.models import Walkthrough, WalkthroughRating
 
 NOT_OBSERVED = 0
@@ -246,16 +245,6 @@ def report_for_pairs(session: Session, pairs: Sequence[CalibrationPair]) -> Cali
     )
     ordered = {key: by_key[key] for key in sorted(by_key, key=lambda k: (order[k], k))}
     return calibration_report(ordered, titles=titles, paired_visits=len(pairs))
-
-
-def led_school_ids(session: Session, *, person_id: int) -> frozenset[int]:
-    """The schools a person leads (leaders and admins), the same rule as `privacy.Viewer.of`."""
-    rows = session.exec(
-        select(StaffRole.school_id).where(
-            StaffRole.person_id == person_id, col(StaffRole.role).in_([r.value for r in LEADING_ROLES])
-        )
-    ).all()
-    return frozenset(rows)
 
 
 def calibration_for_leader(

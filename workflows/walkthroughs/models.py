@@ -18,6 +18,8 @@ from sqlmodel import Field, SQLModel
 EVIDENCE_MAX = 3000
 NOTE_MAX = 500
 REFLECTION_MAX = 3000
+# An idempotency key: one row per modal, however often Slack delivers its submission.
+KEY_MAX = 128
 
 
 class ConversationRole(StrEnum):
@@ -32,7 +34,9 @@ class Walkthrough(SQLModel, table=True):
     """One visit by one leader to one teacher's class, with the evidence written during it."""
 
     id: int | None = Field(default=None, primary_key=True)
-    idempotency_key: str = Field(max_length=128, unique=True, description="one row per modal, retries or not")
+    idempotency_key: str = Field(
+        max_length=KEY_MAX, unique=True, description="one row per modal, retries or not"
+    )
     school_id: int = Field(foreign_key="school.id", index=True)
     observer_id: int = Field(foreign_key="person.id", index=True, description="the leader who logged it")
     teacher_id: int = Field(foreign_key="person.id", index=True)
@@ -82,7 +86,7 @@ class Reflection(SQLModel, table=True):
     """What a teacher wrote back about a walkthrough of their class."""
 
     id: int | None = Field(default=None, primary_key=True)
-    idempotency_key: str = Field(max_length=128, unique=True)
+    idempotency_key: str = Field(max_length=KEY_MAX, unique=True)
     walkthrough_id: int = Field(foreign_key="walkthrough.id", index=True, ondelete="CASCADE")
     teacher_id: int = Field(foreign_key="person.id", index=True)
     text: str = Field(max_length=REFLECTION_MAX)

@@ -1,0 +1,220 @@
+"""Reading what a walkthrough request carries: who clicked, the modal's metadata, and its state.
+
+Payloads can be forged, so everything here is read defensively: a value of the wrong kind reads as missing,
+never as an error.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import TypeVar
+
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import ids
+from bot.listeners.payloads import as_int
+from bot.runtime import Runtime
+from bot.slack_directory import SlackUserDirectory
+from workflows.db import transaction
+from workflows.privacy import Viewer
+from workflows.roster.service import identify
+from workflows.walkthroughs.capture import WalkthroughEntry
+from workflows.walkthroughs.errors import Field, NotAllowed
+from workflows.walkthroughs.models import KEY_MAX
+
+T = TypeVar("T")
+
+
+def viewer_for(session: Session, client: WebClient, slack_user_id: str) -> Viewer | None:
+    """The person behind a Slack user, or None when they aren't on the roster."""
+    profile = identify(session, slack_user_id=slack_user_id, emails=SlackUserDirectory(client))
+    return Viewer.of(profile) if profile is not None else None
+
+
+def acting_viewer(session: Session, client: WebClient, slack_user_id: str) -> Viewer:
+    """The person behind a Slack user; someone not on the roster may do nothing (`NotAllowed`)."""
+    viewer = viewer_for(session, client, slack_user_id)
+    if viewer is None:
+        raise NotAllowed("not on the roster")
+    return viewer
+
+
+def known(walkthrough_id: int | None) -> int:
+    """A walkthrough id read from a payload; a missing or forged one is refused like a forbidden one."""
+    if walkthrough_id is None:
+        raise NotAllowed("no walkthrough named")
+    return walkthrough_id
+
+
+def read_clicked(
+    runtime: Runtime, client: WebClient, body: dict, read: Callable[[Session, Viewer, int], T]
+) -> T:
+    """Read what a walkthrough's button needs, as the person who clicked it, in one transaction."""
+    walkthrough_id = known(clicked_id(body))
+    with transaction(runtime.sessions) as session:
+        return read(session, acting_viewer(session, client, body["user"]["id"]), walkthrough_id)
+
+
+def clicked_id(body: dict) -> int | None:
+    """The walkthrough id a button carries as its value."""
+    return as_int(body["actions"][0].get("value"))
+
+
+def new_key(prefix: str = "wt") -> str:
+    """A fresh idempotency key for a modal: its submission is stored once, however often it arrives."""
+    return f"{prefix}-" + secrets.token_urlsafe(18)
+
+
+@dataclass(frozen=True)
+class ModalMeta:
+    """What the walkthrough modal carries between requests: its idempotency key and what it is for."""
+
+    key: str
+    editing_id: int | None = None
+    revision: int | None = None
+    planned_visit_key: str | None = None
+    paired_with_id: int | None = None
+
+    def dump(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
+
+    @classmethod
+    def load(cls, text: str, *, view_id: str) -> ModalMeta:
+        """Forged or missing metadata degrades to a key tied to the view, never to an error."""
+        try:
+            raw = json.loads(text or "{}")
+            return cls(
+                key=str(raw.get("key") or f"view:{view_id}")[:KEY_MAX],
+                editing_id=as_int(raw.get("editing_id")),
+                revision=as_int(raw.get("revision")),
+                planned_visit_key=str(raw["planned_visit_key"])[:255]
+                if raw.get("planned_visit_key")
+                else None,
+                paired_with_id=as_int(raw.get("paired_with_id")),
+            )
+        except (ValueError, TypeError, AttributeError):
+            return cls(key=f"view:{view_id}")
+
+
+class ModalState:
+    """The values of a submitted (or changing) modal, read defensively: payloads can be forged."""
+
+    def __init__(self, view: dict, *, changed: list[dict] | None = None):
+        self.view = view
+        values = (view.get("state") or {}).get("values") or {}
+        self.values: dict[str, dict] = dict(values) if isinstance(values, dict) else {}
+        for action in changed or []:  # the choice just made wins over the state sent with it
+            if isinstance(action, dict) and action.get("block_id") and action.get("action_id"):
+                block = dict(self.values.get(action["block_id"]) or {})
+                block[action["action_id"]] = action
+                self.values[action["block_id"]] = block
+
+    def _element(self, block_id: str, action_id: str) -> dict:
+        found = (self.values.get(block_id) or {}).get(action_id)
+        return found if isinstance(found, dict) else {}
+
+    def text(self, block_id: str, action_id: str) -> str:
+        value = self._element(block_id, action_id).get("value")
+        return value if isinstance(value, str) else ""
+
+    def selected(self, block_id: str, action_id: str) -> str | None:
+        option = self._element(block_id, action_id).get("selected_option")
+        value = option.get("value") if isinstance(option, dict) else None
+        return value if isinstance(value, str) else None
+
+    def date(self, block_id: str, action_id: str) -> date | None:
+        value = self._element(block_id, action_id).get("selected_date")
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    def teacher(self) -> tuple[int, int] | None:
+        value = self.selected(ids.WALKTHROUGH_TEACHER_BLOCK, ids.WALKTHROUGH_TEACHER_SELECT) or ""
+        teacher, _, school = value.partition(":")
+        teacher_id, school_id = as_int(teacher), as_int(school)
+        return (teacher_id, school_id) if teacher_id is not None and school_id is not None else None
+
+    def class_block(self) -> str | None:
+        prefix = ids.WALKTHROUGH_CLASS_BLOCK
+        return next((b for b in self.values if b == prefix or b.startswith(prefix + ":")), None)
+
+    def class_choice(self) -> tuple[int | None, str | None]:
+        block = self.class_block()
+        value = self.selected(block, ids.WALKTHROUGH_CLASS_SELECT) if block else None
+        class_id, _, period = (value or "").partition(":")
+        return as_int(class_id), (period or None) if class_id else None
+
+    def form_id(self) -> int | None:
+        return as_int(self.selected(ids.WALKTHROUGH_FORM_BLOCK, ids.WALKTHROUGH_FORM_SELECT))
+
+    def ratings(self) -> dict[int, int | None]:
+        prefix = ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX
+        found: dict[int, int | None] = {}
+        for block in self.values:
+            look_for_id = as_int(block[len(prefix) :]) if block.startswith(prefix) else None
+            if look_for_id is not None:
+                value = self.selected(block, ids.WALKTHROUGH_LOOK_FOR_SELECT)
+                found[look_for_id] = as_int(value) if value is not None else None
+                if value is not None and as_int(value) is None:
+                    found[look_for_id] = -1  # not a level: reported as a field error
+        return found
+
+    def entry(self, meta: ModalMeta) -> WalkthroughEntry:
+        teacher = self.teacher()
+        class_id, period = self.class_choice()
+        share = self._element(ids.WALKTHROUGH_SHARE_BLOCK, ids.WALKTHROUGH_SHARE_INPUT).get(
+            "selected_options"
+        )
+        second = self._element(ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK, ids.WALKTHROUGH_SECOND_OBSERVER_INPUT)
+        return WalkthroughEntry(
+            teacher_id=teacher[0] if teacher else None,
+            school_id=teacher[1] if teacher else None,
+            class_id=class_id,
+            period=period,
+            form_id=self.form_id(),
+            ratings=self.ratings(),
+            evidence=self.text(ids.WALKTHROUGH_EVIDENCE_BLOCK, ids.WALKTHROUGH_EVIDENCE_INPUT),
+            strength=self.text(ids.WALKTHROUGH_STRENGTH_BLOCK, ids.WALKTHROUGH_STRENGTH_INPUT),
+            next_step=self.text(ids.WALKTHROUGH_NEXT_STEP_BLOCK, ids.WALKTHROUGH_NEXT_STEP_INPUT),
+            role=self.selected(ids.WALKTHROUGH_ROLE_BLOCK, ids.WALKTHROUGH_ROLE_INPUT),
+            share_with_teacher=isinstance(share, list)
+            and any(isinstance(o, dict) and o.get("value") == ids.WALKTHROUGH_SHARE_VALUE for o in share),
+            second_observer_slack_id=second.get("selected_user")
+            if isinstance(second.get("selected_user"), str)
+            else None,
+            planned_visit_key=meta.planned_visit_key,
+            paired_with_id=meta.paired_with_id,
+        )
+
+    def errors(self, errors: dict[str, str]) -> dict[str, str]:
+        """Field errors keyed by the input blocks this view really has (Slack refuses unknown ones)."""
+        inputs = [
+            b.get("block_id")
+            for b in self.view.get("blocks") or []
+            if isinstance(b, dict) and b.get("type") == "input"
+        ]
+        by_field = {
+            Field.TEACHER: ids.WALKTHROUGH_TEACHER_BLOCK,
+            Field.CLASS: self.class_block() or ids.WALKTHROUGH_CLASS_BLOCK,
+            Field.FORM: ids.WALKTHROUGH_FORM_BLOCK,
+            Field.EVIDENCE: ids.WALKTHROUGH_EVIDENCE_BLOCK,
+            Field.STRENGTH: ids.WALKTHROUGH_STRENGTH_BLOCK,
+            Field.NEXT_STEP: ids.WALKTHROUGH_NEXT_STEP_BLOCK,
+            Field.ROLE: ids.WALKTHROUGH_ROLE_BLOCK,
+            Field.SECOND_OBSERVER: ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK,
+        }
+        mapped: dict[str, str] = {}
+        for name, message in errors.items():
+            block = by_field.get(name)
+            if block is None and name.startswith("look_for:"):
+                block = ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX + name.removeprefix("look_for:")
+            if block not in inputs:
+                block = ids.WALKTHROUGH_EVIDENCE_BLOCK
+            mapped[block] = f"{mapped[block]} {message}" if block in mapped else message
+        return mapped

@@ -1,0 +1,343 @@
+"""Logging a visit exactly once, and editing it within the day.
+
+A submission is checked field by field (`_check`) before anything is written; the teacher's copy is marked
+shared only when it can reach them (they are active and on Slack).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from workflows import privacy
+from workflows.frameworks.models import Form, Framework, LookFor
+from workflows.frameworks.service import RatingLevel, form_look_fors, rating_scale
+from workflows.privacy import Viewer
+from workflows.roster.models import ClassTeacher, Person, School, SchoolClass
+from workflows.walkthroughs import access
+from workflows.walkthroughs.choices import framework_for, look_fors_rated_or_on
+from workflows.walkthroughs.errors import Field, InvalidWalkthrough, NotAllowed, check_key
+from workflows.walkthroughs.models import (
+    EVIDENCE_MAX,
+    NOTE_MAX,
+    ConversationRole,
+    Walkthrough,
+    WalkthroughRating,
+)
+from workflows.walkthroughs.views import WalkthroughView, local_time, view_of
+
+
+@dataclass(frozen=True)
+class WalkthroughEntry:
+    """What the leader submitted, parsed from the modal but not yet trusted."""
+
+    teacher_id: int | None
+    school_id: int | None
+    class_id: int | None
+    period: str | None
+    form_id: int | None
+    ratings: Mapping[int, int | None]
+    evidence: str
+    strength: str
+    next_step: str
+    role: str | None
+    share_with_teacher: bool
+    second_observer_slack_id: str | None = None
+    planned_visit_key: str | None = None
+    paired_with_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A walkthrough after a submission; `changed` is False when a retry found the work already done."""
+
+    walkthrough: WalkthroughView
+    changed: bool
+    revision: int
+
+
+def log_walkthrough(
+    session: Session, *, viewer: Viewer, key: str, entry: WalkthroughEntry, now: datetime
+) -> Logged:
+    """Store a visit once per `key`: Slack retries and double submits find the first one and change nothing."""
+    access.require_leader(viewer)
+    existing = session.exec(select(Walkthrough).where(Walkthrough.idempotency_key == key)).first()
+    if existing is not None:
+        if existing.observer_id != viewer.person_id:
+            raise NotAllowed("that walkthrough was logged by someone else")
+        return Logged(walkthrough=view_of(session, existing), changed=False, revision=existing.revision)
+    check_key(key, field=Field.EVIDENCE)
+    checked = _check(session, viewer=viewer, entry=entry, now=now, editing=None)
+    school = session.get(School, checked.school_id)
+    assert school is not None
+    walkthrough = Walkthrough(
+        idempotency_key=key,
+        school_id=checked.school_id,
+        observer_id=viewer.person_id,
+        teacher_id=checked.teacher_id,
+        class_id=entry.class_id,
+        period=entry.period,
+        visited_at=now,
+        visit_date=local_time(now, school).date(),
+        framework_id=checked.framework_id,
+        form_id=checked.form_id,
+        evidence=entry.evidence.strip(),
+        strength=entry.strength.strip(),
+        next_step=entry.next_step.strip(),
+        planned_role=checked.role,
+        share_with_teacher=entry.share_with_teacher,
+        second_observer_id=checked.second_observer_id,
+        paired_with_id=checked.paired_with_id,
+        planned_visit_key=entry.planned_visit_key or None,
+        created_at=now,
+        updated_at=now,
+    )
+    if walkthrough.share_with_teacher and _reaches_teacher(session, walkthrough):
+        walkthrough.shared_at = now
+    # Everything is read before the first write: on SQLite the write lock is then held only briefly.
+    preview = view_of(session, walkthrough, pending=checked.ratings)
+    session.add(walkthrough)
+    session.flush()
+    _write_ratings(session, walkthrough.id or 0, checked.ratings)
+    session.flush()
+    return Logged(
+        walkthrough=replace(preview, id=walkthrough.id or 0), changed=True, revision=walkthrough.revision
+    )
+
+
+def edit_walkthrough(
+    session: Session,
+    *,
+    viewer: Viewer,
+    walkthrough_id: int,
+    base_revision: int,
+    entry: WalkthroughEntry,
+    now: datetime,
+) -> Logged:
+    """Apply an edit made from revision `base_revision`; a retry of an applied edit changes nothing."""
+    walkthrough = access.own(session, viewer, walkthrough_id)
+    if walkthrough.revision != base_revision:
+        return Logged(walkthrough=view_of(session, walkthrough), changed=False, revision=walkthrough.revision)
+    access.require_in_edit_window(walkthrough, now)
+    # The teacher and the pairing are what the walkthrough is about: an edit never changes them.
+    fixed = replace(
+        entry,
+        teacher_id=walkthrough.teacher_id,
+        school_id=walkthrough.school_id,
+        paired_with_id=walkthrough.paired_with_id,
+    )
+    checked = _check(session, viewer=viewer, entry=fixed, now=now, editing=walkthrough)
+    walkthrough.class_id = entry.class_id
+    walkthrough.period = entry.period
+    walkthrough.framework_id = checked.framework_id
+    walkthrough.form_id = checked.form_id
+    walkthrough.evidence = entry.evidence.strip()
+    walkthrough.strength = entry.strength.strip()
+    walkthrough.next_step = entry.next_step.strip()
+    walkthrough.planned_role = checked.role
+    walkthrough.second_observer_id = checked.second_observer_id
+    if walkthrough.shared_at is None and entry.share_with_teacher:  # sharing can't be taken back
+        walkthrough.share_with_teacher = True
+        if _reaches_teacher(session, walkthrough):
+            walkthrough.shared_at = now
+    walkthrough.revision += 1
+    walkthrough.updated_at = now
+    session.add(walkthrough)
+    for old in session.exec(
+        select(WalkthroughRating).where(WalkthroughRating.walkthrough_id == walkthrough_id)
+    ):
+        session.delete(old)
+    session.flush()
+    _write_ratings(session, walkthrough_id, checked.ratings)
+    session.flush()
+    return Logged(walkthrough=view_of(session, walkthrough), changed=True, revision=walkthrough.revision)
+
+
+def conversation_role(value: str | None) -> ConversationRole | None:
+    """The role chosen in a modal, or None when none (or a forged one) was sent."""
+    try:
+        return ConversationRole(value) if value else None
+    except ValueError:
+        return None
+
+
+# ── checks ───────────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class _Checked:
+    teacher_id: int
+    school_id: int
+    framework_id: int
+    form_id: int
+    role: ConversationRole
+    ratings: dict[int, RatingLevel]
+    second_observer_id: int | None
+    paired_with_id: int | None
+
+
+def _check(
+    session: Session, *, viewer: Viewer, entry: WalkthroughEntry, now: datetime, editing: Walkthrough | None
+) -> _Checked:
+    """Every rule a submission must pass, reported field by field. Forged payloads end here too."""
+    errors: dict[str, str] = {}
+    teacher_ok = (
+        entry.teacher_id is not None
+        and entry.school_id is not None
+        and privacy.can_observe(
+            session, viewer=viewer, teacher_id=entry.teacher_id, school_id=entry.school_id
+        )
+    )
+    if entry.teacher_id is None:
+        errors[Field.TEACHER] = "Choose the teacher you visited."
+    elif not teacher_ok:
+        errors[Field.TEACHER] = "You can log walkthroughs only for teachers at the schools you lead."
+    if (
+        teacher_ok
+        and entry.class_id is not None
+        and not _teaches(session, entry.teacher_id or 0, entry.school_id or 0, entry.class_id, entry.period)
+    ):
+        errors[Field.CLASS] = "That class isn't one this teacher teaches; choose it again."
+
+    framework, form, look_fors, scale = _form_for(session, entry.form_id, entry.school_id, now, editing)
+    if form is None:
+        errors[Field.FORM] = "This form was retired after you opened the walkthrough; choose another."
+    ratings = _ratings(entry.ratings, look_fors, scale, errors)
+
+    if not entry.evidence.strip():
+        errors[Field.EVIDENCE] = "Write down what you saw and heard: the teacher reads this first."
+    elif len(entry.evidence.strip()) > EVIDENCE_MAX:
+        errors[Field.EVIDENCE] = f"Keep the evidence under {EVIDENCE_MAX} characters."
+    for name, text in ((Field.STRENGTH, entry.strength), (Field.NEXT_STEP, entry.next_step)):
+        if len(text.strip()) > NOTE_MAX:
+            errors[name] = f"Keep this under {NOTE_MAX} characters."
+    role = conversation_role(entry.role)
+    if role is None:
+        errors[Field.ROLE] = "Choose the role you plan for the feedback conversation."
+
+    second_id, problem = _second_observer(
+        session, viewer=viewer, slack_user_id=entry.second_observer_slack_id,
+        school_id=entry.school_id if teacher_ok else None,
+    )  # fmt: skip
+    if problem:
+        errors[Field.SECOND_OBSERVER] = problem
+
+    paired_id = editing.paired_with_id if editing is not None else None
+    if entry.paired_with_id is not None and editing is None:
+        partner = session.get(Walkthrough, entry.paired_with_id)
+        if (
+            partner is None
+            or not privacy.can_log_paired_visit(viewer, partner)
+            or partner.teacher_id != entry.teacher_id
+        ):
+            errors[Field.TEACHER] = "This paired visit doesn't match the one you were invited to."
+        else:
+            paired_id = partner.id
+
+    if errors:
+        raise InvalidWalkthrough(errors)
+    assert framework is not None and form is not None and role is not None
+    return _Checked(
+        teacher_id=entry.teacher_id or 0,
+        school_id=entry.school_id or 0,
+        framework_id=framework.id or 0,
+        form_id=form.id or 0,
+        role=role,
+        ratings=ratings,
+        second_observer_id=second_id,
+        paired_with_id=paired_id,
+    )
+
+
+def _ratings(
+    submitted: Mapping[int, int | None],
+    look_fors: list[LookFor],
+    scale: list[RatingLevel],
+    errors: dict[str, str],
+) -> dict[int, RatingLevel]:
+    """A level for every look-for on the form; one left empty counts as "not observed"."""
+    by_value = {level.value: level for level in scale}
+    not_observed = next((level for level in scale if not level.observed), None)
+    ratings: dict[int, RatingLevel] = {}
+    for look_for in look_fors:
+        value = submitted.get(look_for.id or 0)
+        if value is None:
+            if not_observed is not None:
+                ratings[look_for.id or 0] = not_observed
+        elif value in by_value:
+            ratings[look_for.id or 0] = by_value[value]
+        else:
+            errors[Field.look_for(look_for.id or 0)] = "Choose a level from the list."
+    return ratings
+
+
+def _second_observer(
+    session: Session, *, viewer: Viewer, slack_user_id: str | None, school_id: int | None
+) -> tuple[int | None, str | None]:
+    """The second observer's person id, or what is wrong with them.
+
+    `school_id` is None when the teacher was refused: then only naming yourself is worth reporting.
+    """
+    if not slack_user_id:
+        return None, None
+    second = session.exec(select(Person).where(Person.slack_user_id == slack_user_id, Person.active)).first()
+    if second is not None and second.id == viewer.person_id:
+        return None, "The second observer is someone other than you."
+    if school_id is None:
+        return None, None
+    if second is None:
+        return None, "The second observer must be a leader on the roster."
+    if not privacy.leads_school(session, person_id=second.id or 0, school_id=school_id):
+        return None, "The second observer must be a leader at this teacher's school."
+    return second.id, None
+
+
+def _form_for(
+    session: Session, form_id: int | None, school_id: int | None, now: datetime, editing: Walkthrough | None
+) -> tuple[Framework | None, Form | None, list[LookFor], list[RatingLevel]]:
+    """The form if it may be used now: an active form of the current framework (or the edited one's own)."""
+    form = session.get(Form, form_id) if form_id is not None else None
+    if form is None:
+        return None, None, [], []
+    framework = session.get(Framework, form.framework_id)
+    assert framework is not None
+    if editing is not None and editing.form_id == form.id:
+        look_fors = look_fors_rated_or_on(session, form.id or 0, editing.id or 0)
+        return framework, form, look_fors, rating_scale(framework)
+    current = framework_for(session, school_id=school_id, now=now, create=False)
+    if form.retired or current is None or framework.id != current.id:
+        return None, None, [], []
+    return framework, form, form_look_fors(session, form_id=form.id or 0), rating_scale(framework)
+
+
+def _teaches(session: Session, teacher_id: int, school_id: int, class_id: int, period: str | None) -> bool:
+    school_class = session.exec(
+        select(SchoolClass)
+        .join(ClassTeacher, col(ClassTeacher.class_id) == SchoolClass.id)
+        .where(
+            SchoolClass.id == class_id,
+            SchoolClass.school_id == school_id,
+            ClassTeacher.person_id == teacher_id,
+        )
+    ).first()
+    if school_class is None:
+        return False
+    return period in school_class.periods if school_class.periods else period is None
+
+
+def _reaches_teacher(session: Session, walkthrough: Walkthrough) -> bool:
+    """Evidence counts as shared only once it can reach the teacher: active, and on Slack."""
+    teacher = session.get(Person, walkthrough.teacher_id)
+    return bool(teacher and teacher.active and teacher.slack_user_id)
+
+
+def _write_ratings(session: Session, walkthrough_id: int, ratings: Mapping[int, RatingLevel]) -> None:
+    session.add_all(
+        WalkthroughRating(
+            walkthrough_id=walkthrough_id, look_for_id=lf, value=level.value, observed=level.observed
+        )
+        for lf, level in ratings.items()
+    )

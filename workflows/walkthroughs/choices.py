@@ -1,0 +1,199 @@
+"""What the walkthrough modal lets a leader choose: the teacher's classes, the forms and their look-fors.
+
+The class preselected is the one meeting now by the school's bell schedule, so a leader standing in a
+classroom rarely has to pick it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from workflows.frameworks.models import FormLookFor, Framework, FrameworkArea, LookFor
+from workflows.frameworks.service import (
+    active_forms,
+    current_framework,
+    ensure_default_framework,
+    form_look_fors,
+)
+from workflows.privacy import TeacherAtSchool
+from workflows.roster.models import BellPeriod, CalendarDay, ClassTeacher, School, SchoolClass
+from workflows.walkthroughs.models import WalkthroughRating
+from workflows.walkthroughs.views import class_label, local_time
+
+
+@dataclass(frozen=True)
+class ClassChoice:
+    class_id: int
+    period: str | None
+    title: str
+    room: str | None
+
+    @property
+    def label(self) -> str:
+        return class_label(self.title, self.period, self.room)
+
+
+@dataclass(frozen=True)
+class FormChoice:
+    form_id: int
+    name: str
+    focus: str
+
+
+@dataclass(frozen=True)
+class LookForChoice:
+    look_for_id: int
+    text: str
+    area: str
+
+
+def framework_for(
+    session: Session, *, school_id: int | None, now: datetime, create: bool = True
+) -> Framework:
+    """The framework the school's district uses now; the default one is created on first need."""
+    district_id = None
+    if school_id is not None:
+        school = session.get(School, school_id)
+        district_id = school.district_id if school else None
+    framework = current_framework(session, district_id=district_id)
+    if framework is None and create:
+        framework = ensure_default_framework(session, now=now)
+    return framework  # type: ignore[return-value]
+
+
+def form_choices(session: Session, framework: Framework) -> tuple[FormChoice, ...]:
+    forms = active_forms(session, framework_id=framework.id or 0)
+    return tuple(FormChoice(form_id=f.id or 0, name=f.name, focus=f.focus) for f in forms)
+
+
+def look_for_choices(
+    session: Session, form_id: int, *, rated_in: int | None = None
+) -> tuple[LookForChoice, ...]:
+    """The form's look-fors, in its order; for an edit (`rated_in`), also those rated then and retired since."""
+    if rated_in is not None:
+        look_fors = look_fors_rated_or_on(session, form_id, rated_in)
+        areas = {
+            area.id: area.name
+            for area in session.exec(
+                select(FrameworkArea).where(
+                    col(FrameworkArea.id).in_(sorted({lf.area_id for lf in look_fors}))
+                )
+            ).all()
+        }
+        named = [(lf, areas.get(lf.area_id, "")) for lf in look_fors]
+    else:
+        named = list(
+            session.exec(
+                select(LookFor, FrameworkArea.name)
+                .join(FormLookFor, col(FormLookFor.look_for_id) == LookFor.id)
+                .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
+                .where(FormLookFor.form_id == form_id, col(LookFor.retired).is_(False))
+                .order_by(col(FormLookFor.position))
+            ).all()
+        )
+    return tuple(LookForChoice(look_for_id=lf.id or 0, text=lf.text, area=area) for lf, area in named)
+
+
+def look_fors_rated_or_on(session: Session, form_id: int, walkthrough_id: int) -> list[LookFor]:
+    """An edit keeps every look-for it rated, even one retired from the form since."""
+    on_form = form_look_fors(session, form_id=form_id)
+    rated_ids = set(ratings_of(session, walkthrough_id))
+    extra = [
+        lf
+        for lf in session.exec(select(LookFor).where(col(LookFor.id).in_(sorted(rated_ids)))).all()
+        if lf not in on_form
+    ]
+    return on_form + extra
+
+
+def ratings_of(session: Session, walkthrough_id: int) -> dict[int, int]:
+    """look-for id → level value, as the walkthrough was rated."""
+    rows = session.exec(
+        select(WalkthroughRating).where(WalkthroughRating.walkthrough_id == walkthrough_id)
+    ).all()
+    return {row.look_for_id: row.value for row in rows}
+
+
+def class_choices(
+    session: Session,
+    *,
+    teacher: TeacherAtSchool | None,
+    now: datetime,
+    class_id: int | None,
+    period: str | None,
+) -> tuple[tuple[ClassChoice, ...], ClassChoice | None]:
+    """The teacher's classes at that school, one choice per period, and the one to preselect.
+
+    Preselected: the class asked for, else the one meeting now by the school's bell schedule.
+    """
+    if teacher is None:
+        return (), None
+    classes = session.exec(
+        select(SchoolClass)
+        .join(ClassTeacher, col(ClassTeacher.class_id) == SchoolClass.id)
+        .where(
+            ClassTeacher.person_id == teacher.teacher_id,
+            SchoolClass.school_id == teacher.school_id,
+            col(SchoolClass.active).is_(True),
+        )
+    ).all()
+    school = session.get(School, teacher.school_id)
+    assert school is not None
+    bells = _bells(session, school.id or 0)
+    order = {p.period: i for i, p in enumerate(b for b in bells if b.day_type == "regular")}
+    choices = sorted(
+        (
+            ClassChoice(class_id=c.id or 0, period=p, title=c.title, room=c.room)
+            for c in classes
+            for p in (c.periods or [None])
+        ),
+        key=lambda c: (order.get(c.period or "", len(order)), c.period or "", c.title, c.class_id),
+    )
+    wanted = next(
+        (c for c in choices if c.class_id == class_id and (period is None or c.period == period)), None
+    )
+    if wanted is None and class_id is None:
+        now_period = period or period_now(session, school=school, now=now, bells=bells)
+        wanted = next((c for c in choices if now_period is not None and c.period == now_period), None)
+    return tuple(choices), wanted
+
+
+def period_now(
+    session: Session, *, school: School, now: datetime, bells: list[BellPeriod] | None = None
+) -> str | None:
+    """The period under way at the school now (or the one that ended last today), by its bell schedule."""
+    local = local_time(now, school)
+    day_type = _day_type(session, school.id or 0, local.date())
+    if day_type is None:
+        return None
+    periods = [
+        p for p in (bells if bells is not None else _bells(session, school.id or 0)) if p.day_type == day_type
+    ]
+    moment = local.time()
+    started = [p for p in periods if p.start <= moment]
+    current = next((p for p in started if moment < p.end), None)
+    if current is not None:
+        return current.period
+    latest = max(started, key=lambda p: p.start, default=None)
+    return latest.period if latest is not None else None
+
+
+def _day_type(session: Session, school_id: int, day: date) -> str | None:
+    exception = session.exec(
+        select(CalendarDay).where(CalendarDay.school_id == school_id, CalendarDay.day == day)
+    ).first()
+    if exception is not None:
+        return None if exception.day_type == "none" else exception.day_type
+    return "regular" if day.weekday() < 5 else None
+
+
+def _bells(session: Session, school_id: int) -> list[BellPeriod]:
+    """Every bell period of the school, all kinds of day, earliest first."""
+    return list(
+        session.exec(
+            select(BellPeriod).where(BellPeriod.school_id == school_id).order_by(col(BellPeriod.start))
+        ).all()
+    )
