@@ -6,7 +6,9 @@ Two interactions, each at 1 and at 20 concurrent leaders:
 - the modal's submission: from sending it until the acknowledgement; Rounds validates, stores the
   walkthrough and writes its messages to the outbox first, the bare app only acknowledges.
 
-Both apps run behind the same FastAPI endpoint under uvicorn, with signatures checked, on one SQLite file.
+Both apps run behind the same FastAPI endpoint under uvicorn, each in a process of its own (as in
+production; the load generator and the fake Slack run in this one), with signatures checked, on one
+database: a temporary SQLite file, or `--database-url` (e.g. PostgreSQL).
 Run: `python -m bench.walkthrough_latency` (or `python -m bench walkthrough_latency`).
 """
 
@@ -15,6 +17,9 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +40,6 @@ import migrations
 from bot import ids
 from bot.app import build_app
 from bot.demo.fake_slack import FakeSlack
-from bot.demo.serve import serve_in_thread
 from bot.demo.slack_requests import SlackRequestSigner, select_value, view_submission_payload
 from bot.demo.walkthrough_scenes import modal_values
 from bot.runtime import Runtime
@@ -171,10 +175,54 @@ def _world(database_url: str | None = None) -> Iterator[_World]:
         yield _World(slack=slack, sessions=sessions, engine=engine, settings=settings)
 
 
+def _serve_forever(kind: str, port: int) -> None:
+    """The child process: one app (Rounds or the bare floor) behind the real endpoint, settings from env."""
+    import uvicorn
+
+    logging.getLogger("slack_bolt").setLevel(logging.ERROR)
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    client = make_client(settings)
+    if kind == "rounds":
+        app = build_app(
+            Runtime(settings=settings, sessions=make_sessions(engine), clock=lambda: NOW), client=client
+        )
+    else:
+        app = _bare_app(client)
+    uvicorn.run(build_server(app=app, engine=engine), host="127.0.0.1", port=port, log_level="warning")
+
+
 @contextmanager
-def _served(app: App, engine: Engine) -> Iterator[str]:
-    with serve_in_thread(build_server(app=app, engine=engine)) as url:
+def _served(kind: str, world: _World) -> Iterator[str]:
+    """Each app in a process of its own, as in production: the load and the fake Slack don't share its CPU."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": world.settings.database_url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": world.settings.slack_api_url,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.walkthrough_latency", "--serve", kind, "--port", str(port)], env=env
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/healthz", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the {kind} app did not start") from None
+                time.sleep(0.1)
         yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 # ── the two measurements ─────────────────────────────────────────────────────────────────────────────
@@ -254,11 +302,8 @@ def measure(
     timings: list[Timing] = []
     with _world(database_url) as world:
         signer = SlackRequestSigner(SECRET)
-        runtime = Runtime(settings=world.settings, sessions=world.sessions, clock=lambda: NOW)
-        rounds_app = build_app(runtime, client=make_client(world.settings))
-        bare_app = _bare_app(make_client(world.settings))
         leaders = [f"UL{i}" for i in range(LEADERS)]
-        with _served(rounds_app, world.engine) as rounds_url, _served(bare_app, world.engine) as bare_url:
+        with _served("rounds", world) as rounds_url, _served("bare", world) as bare_url:
             views = _opened_views(world.slack, signer, rounds_url, leaders)
             for users in (leaders[:1], leaders):
                 per_user = single if len(users) == 1 else per_user_concurrent
@@ -335,6 +380,9 @@ def report(timings: list[Timing]) -> str:
 def main(argv: list[str] | None = None) -> None:
     """`--database-url URL`: an empty database to use (e.g. PostgreSQL); default, a temporary SQLite file."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if "--serve" in args:
+        _serve_forever(args[args.index("--serve") + 1], int(args[args.index("--port") + 1]))
+        return
     url = args[args.index("--database-url") + 1] if "--database-url" in args else None
     logging.getLogger("slack_bolt").setLevel(logging.ERROR)  # late acks are counted in the table
     started = time.perf_counter()
