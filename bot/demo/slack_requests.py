@@ -476,7 +476,7 @@ class SlackRequestSigner:
 
 
 class HttpTarget(Protocol):
-    """What the driver posts through: ``httpx.Client(base_url=...)`` or FastAPI's ``TestClient``."""
+    """What the driver posts through: an ``httpx.Client(base_url=...)`` pointed at the app."""
 
     def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> httpx.Response: ...
 

@@ -8,15 +8,16 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
+import httpx
 import pytest
 from fastapi import FastAPI, Request
-from fastapi.testclient import TestClient
 from slack_bolt import App
 from slack_bolt.adapter.fastapi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.demo.fake_slack import FakeSlack
+from bot.demo.serve import serve_in_thread
 from bot.demo.slack_requests import (
     SlackDriver,
     SlackRequestSigner,
@@ -208,7 +209,10 @@ def driven() -> Iterator[tuple[SlackDriver, FakeSlack, list[dict[str, Any]]]]:
     seen: list[dict[str, Any]] = []
     with FakeSlack() as fake:
         add_directory(fake)
-        with TestClient(tiny_bolt_app(fake, seen)) as http:
+        with (
+            serve_in_thread(tiny_bolt_app(fake, seen)) as url,
+            httpx.Client(base_url=url, timeout=10) as http,
+        ):
             yield SlackDriver(SlackRequestSigner(SECRET), fake, http), fake, seen
 
 
