@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -116,10 +117,16 @@ class RunningRounds:
 
 
 @pytest.fixture
+def clock() -> Callable[[], datetime]:
+    """The app's clock: real time here; feature tests override this fixture with one they move."""
+    return lambda: datetime.now(UTC)
+
+
+@pytest.fixture
 def rounds(
-    settings: Settings, sessions: Sessions, engine: Engine, slack: FakeSlack
+    settings: Settings, sessions: Sessions, engine: Engine, slack: FakeSlack, clock: Callable[[], datetime]
 ) -> Iterator[RunningRounds]:
-    runtime = Runtime(settings=settings, sessions=sessions)
+    runtime = Runtime(settings=settings, sessions=sessions, clock=clock)
     app = build_app(runtime, client=make_client(settings))
     with (
         serve_in_thread(build_server(app=app, engine=engine)) as url,

@@ -4,29 +4,22 @@ checks every block), and changed by a leader's signed clicks on Skip, Swap and L
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
-from sqlalchemy import Engine
 from sqlmodel import select
 
 from bot import ids
-from bot.app import build_app
 from bot.calendars import ConfiguredCalendars
 from bot.delivery_worker import DeliveryWorker, make_worker_client
 from bot.demo.district import DemoDistrict
 from bot.demo.fake_slack import FakeSlack
-from bot.demo.serve import serve_in_thread
-from bot.demo.slack_requests import SlackDriver, SlackRequestSigner, button_action, plain_text_value
+from bot.demo.slack_requests import button_action, plain_text_value
 from bot.demo.walkthrough_scenes import modal_values
 from bot.jobs import remind_all
-from bot.runtime import Runtime
-from bot.server import build_server
 from bot.settings import Settings
-from bot.slack_client import make_client
-from tests.conftest import SIGNING_SECRET, RunningRounds
+from tests.conftest import RunningRounds
 from tests.rotation.support import (
     CEDAR,
     HOLIDAY,
@@ -62,17 +55,9 @@ def demo(sessions: Sessions, slack: FakeSlack) -> DemoDistrict:
 
 
 @pytest.fixture
-def app(
-    settings: Settings, sessions: Sessions, engine: Engine, slack: FakeSlack, clock: Clock, demo: DemoDistrict
-) -> Iterator[RunningRounds]:
-    runtime = Runtime(settings=settings, sessions=sessions, clock=clock)
-    bolt = build_app(runtime, client=make_client(settings))
-    with (
-        serve_in_thread(build_server(app=bolt, engine=engine)) as url,
-        httpx.Client(base_url=url, timeout=10) as http,
-    ):
-        driver = SlackDriver(signer=SlackRequestSigner(SIGNING_SECRET), fake=slack, http=http)
-        yield RunningRounds(url=url, http=http, driver=driver, runtime=runtime)
+def app(rounds: RunningRounds, demo: DemoDistrict) -> RunningRounds:
+    """The real app behind the real endpoint (`rounds`), on this module's clock, with the demo district."""
+    return rounds
 
 
 @pytest.fixture
