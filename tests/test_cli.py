@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from bot.demo.slack_requests import SlackDriver, SlackRequestSigner
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from workflows.db import transaction
+from workflows.deliveries.service import enqueue, get
 
 COMMANDS = [
     ["serve"],
@@ -119,3 +122,37 @@ def test_rounds_serve_migrates_a_fresh_database_and_answers_slack(tmp_path, slac
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_rounds_worker_sends_what_is_queued_and_stops_cleanly_on_sigterm(database_url, sessions, slack):
+    slack.add_user("UTEACH", email="teacher@example.org", real_name="Tess Teacher")
+    with transaction(sessions) as session:
+        enqueue(
+            session,
+            key="test:worker:1",
+            method="chat.postMessage",
+            args={"channel": "UTEACH", "text": "Hello"},
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (slack.dm_channel_for("UTEACH") and slack.messages(slack.dm_channel_for("UTEACH"))):
+            assert worker.poll() is None, worker.stdout.read().decode()
+            assert time.monotonic() < deadline, "rounds worker sent nothing"
+            time.sleep(0.1)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=15) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert [m["text"] for m in slack.messages(slack.dm_channel_for("UTEACH"))] == ["Hello"]
+    with sessions() as session:
+        assert get(session, key="test:worker:1").status == "sent"
