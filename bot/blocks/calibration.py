@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import ids
-from bot.blocks.walkthroughs import escape
+from bot.blocks.elements import escape
 from workflows.walkthroughs.calibration import CalibrationReport, CalibrationRow
 
 # Slack allows 50 blocks in a message: the intro, overall, a divider, the look-fors, "and N more", the key.

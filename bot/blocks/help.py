@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from bot import ids
+from bot.blocks.elements import escape
 from workflows.roster.service import StaffProfile
 from workflows.roster.snapshot import Role
 
 # (who, what to type, what it does). Everyone sees the lines for any of their roles.
 HELP_LINES: list[tuple[frozenset[Role], str, str]] = [
     (frozenset(Role), f"`{ids.ROUNDS_COMMAND} help`", "this list"),
-    (frozenset({Role.LEADER}), f"`{ids.ROUNDS_COMMAND} today`", "the classrooms you plan to visit today, and why"),
-    (frozenset({Role.LEADER}), f"`{ids.ROUNDS_COMMAND} coverage`", "teachers you haven't seen this cycle, longest first"),
+    (
+        frozenset({Role.TEACHER}),
+        "Rounds' *Home* tab",
+        "the notes from every visit to your classes, newest first, with your reflections",
+    ),
+    (
+        frozenset({Role.LEADER}),
+        f"`{ids.ROUNDS_COMMAND} today`",
+        "the classrooms you plan to visit today, and why",
+    ),
+    (
+        frozenset({Role.LEADER}),
+        f"`{ids.ROUNDS_COMMAND} coverage`",
+        "teachers you haven't seen this cycle, longest first",
+    ),
     (
         frozenset({Role.LEADER, Role.ADMIN}),
         f"`{ids.WALKTHROUGH_COMMAND} [teacher]`",
@@ -37,7 +51,7 @@ def help_message(profile: StaffProfile, *, unknown: str | None = None) -> dict:
         f"Hi {profile.person.given_name}! Rounds knows you as: {where or 'staff, with no school role yet'}."
     )
     if unknown:
-        intro = f"I don't know `{ids.ROUNDS_COMMAND} {unknown}`. " + intro
+        intro = f"I don't know `{ids.ROUNDS_COMMAND} {escape(unknown)}`. " + intro
     body = "\n".join(lines)
     return {
         "response_type": "ephemeral",

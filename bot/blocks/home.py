@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import ids
-from bot.blocks.walkthroughs import ROLE_NAMES, button, clip, day, escape, mrkdwn, plain, when
+from bot.blocks.elements import button, clip, escape, mrkdwn, plain
+from bot.blocks.walkthroughs import ROLE_NAMES, day, when
 from workflows.walkthroughs.views import WalkthroughView
 
 HOME_MAX_BLOCKS = 100

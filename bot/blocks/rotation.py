@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, time
 
 from bot import ids
-from bot.blocks.walkthroughs import button, clip, escape, mrkdwn, plain
+from bot.blocks.elements import button, clip, escape, mrkdwn, plain
 from workflows.roster.models import School
 from workflows.rotation.coverage import Coverage
 from workflows.rotation.days import LeaderDay, VisitView

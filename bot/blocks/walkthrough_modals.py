@@ -10,16 +10,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot import ids
-from bot.blocks.walkthroughs import (
-    OPTION_TEXT_MAX,
-    ROLE_NAMES,
-    about,
-    clip,
-    escape,
-    mrkdwn,
-    plain,
-    visit_line,
-)
+from bot.blocks.elements import OPTION_TEXT_MAX, clip, escape, mrkdwn, plain
+from bot.blocks.walkthroughs import ROLE_NAMES, about, visit_line
 from workflows.privacy import TeacherAtSchool
 from workflows.walkthroughs.choices import ClassChoice, FormChoice
 from workflows.walkthroughs.modal import ModalContext

@@ -11,36 +11,15 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from bot import ids
+from bot.blocks.elements import SECTION_MAX, button, clip, escape, mrkdwn, plain
 from workflows.walkthroughs.models import ConversationRole
 from workflows.walkthroughs.views import WalkthroughView
 
-OPTION_TEXT_MAX = 75
-SECTION_MAX = 3000
 ROLE_NAMES = {
     ConversationRole.DIRECTIVE: "Directive (boss)",
     ConversationRole.REFLECTIVE: "Reflective (coach)",
     ConversationRole.REFLEXIVE: "Reflexive (leader)",
 }
-
-
-# ── small pieces ─────────────────────────────────────────────────────────────────────────────────────
-
-
-def plain(text: str, limit: int | None = None) -> dict:
-    return {"type": "plain_text", "text": clip(text, limit) if limit else text, "emoji": True}
-
-
-def mrkdwn(text: str) -> dict:
-    return {"type": "mrkdwn", "text": text}
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def escape(text: str) -> str:
-    """Slack's three control characters, so names and notes never turn into links or mentions."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def when(moment: datetime) -> str:
@@ -51,13 +30,6 @@ def when(moment: datetime) -> str:
 
 def day(moment: datetime | date) -> str:
     return f"{moment:%a} {moment.day} {moment:%b}"
-
-
-def button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict:
-    element = {"type": "button", "text": plain(text, OPTION_TEXT_MAX), "action_id": action_id, "value": value}
-    if style:
-        element["style"] = style
-    return element
 
 
 def _sections(lines: Iterable[str], *, heading: str) -> list[dict]:

@@ -39,7 +39,10 @@ def test_rounds_with_no_words_is_help_and_unknown_words_are_named(rounds, sessio
     load_small_roster(sessions)
     _link(sessions, TEACHER, "UTEACH")
 
-    assert "What you can do" in json.dumps(rounds.driver.command("UTEACH", "/rounds", "").json())
+    help_reply = json.dumps(rounds.driver.command("UTEACH", "/rounds", "").json())
+    assert "What you can do" in help_reply
+    assert "the notes from every visit to your classes" in help_reply
+    assert "/walkthrough" not in help_reply  # leaders' commands are not offered to teachers
     reply = rounds.driver.command("UTEACH", "/rounds", "dance").json()
     assert reply["text"].startswith("I don't know `/rounds dance`.")
     assert "teacher at Maple Elementary" in reply["text"]
