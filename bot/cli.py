@@ -187,7 +187,7 @@ def import_roster(
             f"[bold red]The roster was not imported[/] ({len(error.problems)} problem(s); nothing was written):"
         )
         for problem in error.problems:
-            err.print(f"  {problem}", highlight=False, markup=False)
+            err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
     with transaction(sessions) as session:
@@ -209,7 +209,7 @@ def import_roster(
             f"Matched to Slack by email: {len(linked.matched)}; not found in Slack: {len(linked.unmatched)}"
         )
         for person in linked.unmatched:
-            out.print(f"  not in Slack: {person.name} <{person.email}>", highlight=False, markup=False)
+            out.print(f"  not in Slack: {person.name} <{person.email}>", highlight=False, markup=False, soft_wrap=True)
 
 
 @cli.command("demo")

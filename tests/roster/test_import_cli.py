@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
@@ -51,21 +52,52 @@ def test_without_a_slack_token_the_import_still_works_and_says_so(database_url, 
     assert "SLACK_BOT_TOKEN is not set: staff were not matched to Slack users." in result.output
 
 
+def _edit(bundle: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
+    path = bundle / name
+    path.write_bytes(change(path.read_bytes()))
+
+
+MALFORMED = {
+    "missing column": (
+        lambda b: _edit(
+            b, "classes.csv", lambda x: x.replace(b",periods\n", b"\n", 1).replace(b",1\n", b"\n", 1)
+        ),
+        "classes.csv, row 1, column periods: missing column",
+    ),
+    "unknown school": (
+        lambda b: _edit(
+            b, "classes.csv", lambda x: x.replace(b"Room 104,sch-maple", b"Room 104,sch-nowhere", 1)
+        ),
+        "classes.csv, row 2, column schoolSourcedId: unknown school 'sch-nowhere'",
+    ),
+    "duplicate sourcedId": (
+        lambda b: _edit(b, "orgs.csv", lambda x: x + x.splitlines(keepends=True)[2]),
+        "orgs.csv, row 5, column sourcedId: duplicate sourcedId 'sch-maple' (first on row 3)",
+    ),
+    "bad time": (
+        lambda b: _edit(b, "bell_schedules.csv", lambda x: x.replace(b",08:00,", b",8:6x,", 1)),
+        "bell_schedules.csv, row 2, column startTime: '8:6x' is not a time (HH:MM)",
+    ),
+    "bad encoding": (
+        lambda b: _edit(b, "users.csv", lambda x: x.decode("utf-8").encode("latin-1")),
+        "users.csv, row 5, column familyName: not UTF-8 (byte 0xfa at row 5)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", MALFORMED)
 def test_a_bad_file_is_reported_by_file_row_and_column_and_nothing_is_written(
-    database_url, sessions, tmp_path
+    database_url, sessions, tmp_path, kind
 ):
     bundle = shutil.copytree(BUNDLES / "v1_2", tmp_path / "bundle")
-    bells = bundle / "bell_schedules.csv"
-    lines = bells.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2].replace(lines[2].split(",")[3], "8:6x")
-    bells.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    break_it, expected = MALFORMED[kind]
+    break_it(bundle)
 
     result = _run(["import-roster", str(bundle)], DATABASE_URL=database_url)
 
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.output
     assert "The roster was not imported" in result.output
-    assert "bell_schedules.csv, row 3, column startTime:" in result.output
-    assert "8:6x" in result.output
+    assert expected in result.output
     with sessions() as session:
         assert session.exec(select(Person)).first() is None
 
