@@ -8,7 +8,8 @@ Files read (names matched without regard to case; in a zip, in any folder):
 - orgs.csv, users.csv, classes.csv, enrollments.csv, bell_schedules.csv, and roles.csv for 1.2: required in
   a bulk bundle. In a delta bundle (any `file.*` = delta) every file is optional.
 - academicSessions.csv, courses.csv, calendar.csv, staff_roles.csv (may add `calendarUrl`), teams.csv
-  (may add a `status` column), schools.csv (time zone and the school's routine): optional. Rounds' files have no manifest entry; present means bulk.
+  (may add a `status` column), schools.csv (time zone and the school's routine), caseloads.csv
+  (which teachers each leader sees, where a school splits them): optional. Rounds' files have no manifest entry; present means bulk.
 - demographics.csv and every other file: never opened. The `password` column is never read.
 
 Staff only: users whose roles are all student, guardian, parent or relative are counted in

@@ -16,6 +16,7 @@ from integrations.oneroster.reading import ABSENT, Reading, file_name
 from integrations.oneroster.rounds_files import (
     read_bell_schedules,
     read_calendar,
+    read_caseloads,
     read_school_settings,
     read_staff_roles,
     read_teams,
@@ -77,6 +78,7 @@ def _read(reading: Reading) -> RosterSnapshot:
         read_staff_roles(reading, orgs, people) if reading.present("staff_roles") else (None, {})
     )
     teams, deleted_teams = read_teams(reading, orgs, people)
+    caseloads = read_caseloads(reading, orgs, people)
 
     deleted = {
         "users": frozenset(people.deleted),
@@ -103,6 +105,7 @@ def _read(reading: Reading) -> RosterSnapshot:
             for draft in classes.drafts.values()
         ),
         teams=tuple(teams),
+        caseloads=tuple(caseloads),
         bell_periods=tuple(bells.periods),
         calendar_days=tuple(calendar),
         deleted={kind: ids for kind, ids in deleted.items() if ids},

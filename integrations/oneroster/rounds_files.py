@@ -12,7 +12,14 @@ from integrations.oneroster.organisations import Orgs, check_school
 from integrations.oneroster.people import People
 from integrations.oneroster.reading import Reading
 from integrations.oneroster.values import Status, parse_date, parse_time, split_list
-from workflows.roster.snapshot import BellPeriodRecord, CalendarDayRecord, Role, SchoolRoutine, TeamRecord
+from workflows.roster.snapshot import (
+    BellPeriodRecord,
+    CalendarDayRecord,
+    CaseloadRecord,
+    Role,
+    SchoolRoutine,
+    TeamRecord,
+)
 
 NO_INSTRUCTION = "none"
 STAFF_ROLES = {"leader": Role.LEADER, "coach": Role.COACH, "admin": Role.ADMIN}
@@ -153,6 +160,27 @@ def read_teams(reading: Reading, orgs: Orgs, people: People) -> tuple[list[TeamR
         if ok and name:
             teams.append(TeamRecord(sourced_id, school, name, row["slackChannel"] or None, members))
     return teams, deleted
+
+
+def read_caseloads(reading: Reading, orgs: Orgs, people: People) -> list[CaseloadRecord]:
+    """caseloads.csv: which teachers each leader sees, for schools that split them among their leaders."""
+    kind = "caseloads"
+    caseloads: list[CaseloadRecord] = []
+    seen: set[tuple[str, str]] = set()
+    for row in reading.rows(kind, required=("schoolSourcedId", "leaderSourcedId", "teacherSourcedIds")):
+        school, leader = row["schoolSourcedId"], row["leaderSourcedId"]
+        ok = check_school(reading, orgs, kind, row, "schoolSourcedId", school)
+        ok = people.check_staff(reading, kind, row, "leaderSourcedId", leader) and ok
+        teachers = split_list(row["teacherSourcedIds"])
+        for teacher in teachers:
+            ok = people.check_staff(reading, kind, row, "teacherSourcedIds", teacher) and ok
+        if (school, leader) in seen:
+            reading.add(kind, row, "leaderSourcedId", f"a second caseload for '{leader}' at '{school}'")
+            ok = False
+        seen.add((school, leader))
+        if ok:
+            caseloads.append(CaseloadRecord(school, leader, teachers))
+    return caseloads
 
 
 # schools.csv: optional columns beside the time zone, each (column, field, parse, what a good value is).

@@ -237,3 +237,18 @@ def test_a_bad_routine_value_is_reported_by_file_row_and_column(tmp_path):
         "schools.csv, row 2, column pairedShare: '1.5' is not a share from 0 to 1, such as 0.2",
         "schools.csv, row 2, column daysOffUrl: 'ftp://x' is not an http(s):// or webcal:// URL of an iCalendar feed",
     ]
+
+
+def test_a_caseload_naming_someone_unknown_is_reported(tmp_path):
+    bundle = shutil.copytree(BUNDLES / "v1_2", tmp_path / "bundle")
+    (bundle / "caseloads.csv").write_text(
+        'schoolSourcedId,leaderSourcedId,teacherSourcedIds\nsch-maple,usr-brooks,"usr-okafor,usr-ghost"\n',
+        encoding="utf-8",
+    )
+
+    with pytest.raises(RosterError) as raised:
+        read_bundle(bundle)
+
+    assert [str(p) for p in raised.value.problems] == [
+        "caseloads.csv, row 2, column teacherSourcedIds: unknown user 'usr-ghost'"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 
 import pytest
@@ -9,6 +10,7 @@ from sqlmodel import select
 
 from bot.demo.district import DemoDistrict
 from bot.demo.fake_slack import FakeSlack
+from integrations.oneroster import read_bundle
 from tests.rotation.support import (
     CEDAR,
     HOLIDAY,
@@ -25,6 +27,9 @@ from tests.rotation.support import (
     school_id,
 )
 from workflows.db import Sessions, transaction
+from workflows.roster.models import Person
+from workflows.roster.service import apply_roster
+from workflows.roster.snapshot import Role
 from workflows.rotation.calendars import NoCalendars
 from workflows.rotation.changes import skip_visit, swap_visit
 from workflows.rotation.coverage import coverage
@@ -177,3 +182,28 @@ def test_coverage_lists_teachers_not_seen_this_cycle_longest_first(sessions, dem
     assert [line.last_seen for line in after.not_seen[:20]] == [None] * 20
     oldest_seen = after.not_seen[-1]
     assert oldest_seen.teacher_id == teachers[1] and oldest_seen.days_since == 33
+
+
+def test_a_school_that_splits_its_caseloads_gets_each_leader_only_their_own_teachers(
+    sessions, demo, tmp_path
+):
+    first, second = leaders_at(demo, CEDAR)[:2]
+    teachers = [p.sourced_id for p in demo.teachers if p.has_role(Role.TEACHER, CEDAR)]
+    half = len(teachers) // 2
+    bundle = shutil.copytree(demo.folder, tmp_path / "bundle")
+    (bundle / "caseloads.csv").write_text(
+        "schoolSourcedId,leaderSourcedId,teacherSourcedIds\n"
+        f'{CEDAR},{first.sourced_id},"{",".join(teachers[:half])}"\n'
+        f'{CEDAR},{second.sourced_id},"{",".join(teachers[half:])}"\n',
+        encoding="utf-8",
+    )
+    with transaction(sessions) as session:
+        apply_roster(session, snapshot=read_bundle(bundle))
+
+    planned = plan(sessions, CEDAR)
+
+    with sessions() as session:
+        sourced = {p.id: p.sourced_id for p in session.exec(select(Person)).all()}
+    by_leader = {day.leader_name: {sourced[v.teacher_id] for v in day.visits} for day in planned.leaders}
+    assert by_leader[first.name] and by_leader[first.name] <= set(teachers[:half])
+    assert by_leader[second.name] and by_leader[second.name] <= set(teachers[half:])

@@ -108,6 +108,17 @@ class TeamMember(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", primary_key=True, index=True, ondelete="CASCADE")
 
 
+class Caseload(SQLModel, table=True):
+    """A teacher one leader sees at one school. A leader with no rows sees every teacher of the school."""
+
+    __table_args__ = (UniqueConstraint("school_id", "leader_id", "teacher_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True, ondelete="CASCADE")
+    leader_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    teacher_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+
+
 class BellPeriod(SQLModel, table=True):
     """One period of a school's bell schedule for one kind of day (regular, early, ...)."""
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, col, delete, select
 from workflows.roster.models import (
     BellPeriod,
     CalendarDay,
+    Caseload,
     ClassTeacher,
     District,
     Person,
@@ -155,6 +156,7 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
     for record in snapshot.teams:
         members = {people[m].id for m in record.member_sourced_ids}
         _replace_members(session, TeamMember, "team_id", teams[record.sourced_id].id, members, prune=prune)
+    _apply_caseloads(session, snapshot, schools, people, summary, prune=prune)
     _apply_bell_schedules(session, snapshot, schools, summary, prune=prune)
     _apply_calendars(session, snapshot, schools, summary, prune=prune)
     _deactivate(session, snapshot, summary)
@@ -260,6 +262,33 @@ def _team_scope(snapshot: RosterSnapshot, members: Iterable[str], school: str) -
 
 def _grade_order(grade: str) -> tuple[int, str]:
     return (int(grade), grade) if grade.isdigit() else (-1 if grade in {"PK", "KG", "TK"} else 99, grade)
+
+
+def _apply_caseloads(
+    session: Session,
+    snapshot: RosterSnapshot,
+    schools: dict[str, School],
+    people: dict[str, Person],
+    summary: ImportSummary,
+    *,
+    prune: bool,
+) -> None:
+    """The schools caseloads.csv names get exactly the caseloads it gives; other schools keep theirs."""
+    wanted = {
+        (schools[c.school_sourced_id].id, people[c.leader_sourced_id].id, people[t].id)
+        for c in snapshot.caseloads
+        for t in c.teacher_sourced_ids
+    }
+    school_ids = {schools[c.school_sourced_id].id for c in snapshot.caseloads}
+    rows = session.exec(select(Caseload).where(col(Caseload.school_id).in_(school_ids))).all()
+    have = {(r.school_id, r.leader_id, r.teacher_id): r for r in rows}
+    for key, row in have.items():
+        if prune and key not in wanted:
+            session.delete(row)
+            summary.note("caseloads", "deactivated")
+    for school_id, leader_id, teacher_id in sorted(wanted - have.keys()):
+        session.add(Caseload(school_id=school_id, leader_id=leader_id, teacher_id=teacher_id))
+        summary.note("caseloads", "created")
 
 
 def _apply_bell_schedules(

@@ -85,6 +85,15 @@ class TeamRecord:
 
 
 @dataclass(frozen=True)
+class CaseloadRecord:
+    """The teachers one leader sees at one school, when a school splits them among its leaders."""
+
+    school_sourced_id: str
+    leader_sourced_id: str
+    teacher_sourced_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BellPeriodRecord:
     school_sourced_id: str
     day_type: str
@@ -111,6 +120,7 @@ class RosterSnapshot:
     staff: tuple[StaffMember, ...] = ()
     classes: tuple[ClassRecord, ...] = ()
     teams: tuple[TeamRecord, ...] = ()
+    caseloads: tuple[CaseloadRecord, ...] = ()
     bell_periods: tuple[BellPeriodRecord, ...] = ()
     calendar_days: tuple[CalendarDayRecord, ...] = ()
     # sourcedIds marked `tobedeleted` in the bundle, by kind ("users", "classes", "orgs", "teams").

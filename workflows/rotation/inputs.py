@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from workflows.roster.models import (
     BellPeriod,
     CalendarDay,
+    Caseload,
     ClassTeacher,
     Person,
     School,
@@ -169,10 +170,14 @@ class SchoolInputs:
     sections: tuple[planner.Section, ...]
     leaders: tuple[Person, ...]
     teachers: dict[int, Person]
+    # leader id → the teachers assigned to them, where the school splits its caseloads (caseloads.csv)
+    caseloads: dict[int, frozenset[str]]
 
     def caseload(self, leader_id: int) -> frozenset[str]:
-        """Every teacher with a scheduled class, except the leader themself (a leader who also teaches)."""
-        return frozenset(s.teacher_id for s in self.sections) - {str(leader_id)}
+        """The leader's assigned teachers, or by default every teacher with a scheduled class; never the
+        leader themself (a leader who also teaches)."""
+        everyone = frozenset(s.teacher_id for s in self.sections)
+        return (self.caseloads.get(leader_id, everyone) & everyone) - {str(leader_id)}
 
 
 def load_inputs(session: Session, school: School) -> SchoolInputs:
@@ -194,7 +199,11 @@ def load_inputs(session: Session, school: School) -> SchoolInputs:
         if teacher_id in teachers and cls.periods
     )
     leaders = tuple(_staff(session, school, Role.LEADER))
-    return SchoolInputs(school, settings_of(school), schedules, sections, leaders, teachers)
+    caseloads: dict[int, set[str]] = {}
+    for row in session.exec(select(Caseload).where(Caseload.school_id == school.id)).all():
+        caseloads.setdefault(row.leader_id, set()).add(str(row.teacher_id))
+    assigned = {leader: frozenset(ids) for leader, ids in caseloads.items()}
+    return SchoolInputs(school, settings_of(school), schedules, sections, leaders, teachers, assigned)
 
 
 def _staff(session: Session, school: School, role: Role) -> list[Person]:
