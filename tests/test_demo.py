@@ -51,6 +51,9 @@ def test_the_demo_shows_every_role_what_rounds_does_for_them(demo):
     assert "Notes from a walkthrough of your class" in shown
     assert "I heard three pairs explain why 3/4 is greater than 2/3" in shown
     assert "[Thanks] [Add a reflection] [Let's talk]" in shown
+    # mid-morning the principal checks the plan (the visit just logged counts) and who is still unseen
+    assert "types /rounds today" in shown and "1 of 22 teachers seen this cycle" in shown
+    assert "Not seen yet, longest first" in shown
 
 
 def test_the_manifest_grants_every_scope_the_demo_used(demo):

@@ -6,14 +6,16 @@ Each capability adds a scene; the demo always shows everything Rounds does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.panel import Panel
 
 from bot import ids
-from bot.demo.rotation_scene import scene_morning_reminders
+from bot.demo.rotation_scene import DEMO_SCHOOL_DAY, scene_morning_reminders
 from bot.demo.walkthrough_scenes import scene_walkthrough
-from bot.demo.world import DemoWorld, demo_world
+from bot.demo.world import DemoWorld, demo_world, message_text
 from workflows.roster.snapshot import Role
 
 Scene = Callable[[DemoWorld, Console], None]
@@ -35,16 +37,28 @@ def scene_help(world: DemoWorld, console: Console) -> None:
     )
 
 
+def scene_today_and_coverage(world: DemoWorld, console: Console) -> None:
+    """Mid-morning, a principal checks the day's plan and who hasn't been seen yet this cycle."""
+    leader = world.district.leaders[0]
+    for word in ("today", "coverage"):
+        reply = world.driver.command(leader.slack_user_id, ids.ROUNDS_COMMAND, word).json()
+        shown = message_text(reply) if reply.get("blocks") else reply["text"]
+        console.print(Panel(shown, title=f"{leader.name} types /rounds {word}", expand=False))
+
+
 SCENES: list[tuple[str, Scene]] = [
     ("/rounds help, by role", scene_help),
     ("The morning DM: each leader's classrooms today", scene_morning_reminders),
     ("A walkthrough logged in the modal; the teacher's DM", scene_walkthrough),
+    ("/rounds today and /rounds coverage", scene_today_and_coverage),
 ]
 
 
 def run_demo(console: Console) -> dict[str, int]:
     """Plays every scene; returns how often each Slack Web API method was called (the manifest's scopes)."""
-    with demo_world() as world:
+    # The demo's school day: Monday Nov 30 at 10:05 in Chicago, after the morning reminders went out.
+    now = datetime.combine(DEMO_SCHOOL_DAY, time(10, 5), tzinfo=ZoneInfo("America/Chicago"))
+    with demo_world(clock=lambda: now) as world:
         district = world.district
         console.rule(f"[bold]{district.name}")
         for school in district.schools:
