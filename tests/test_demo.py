@@ -45,7 +45,8 @@ def test_the_demo_shows_every_role_what_rounds_does_for_them(demo):
     assert "not on the roster yet" in shown
     assert "8 student rows in the export were read past and never stored" in shown
     # every leader's morning DM, one per school they lead (one leader leads both schools)
-    assert shown.count("Your three classrooms today") == 6
+    assert shown.count(" DM to ") == 6
+    assert shown.count("Your three classrooms today") == 7  # the six DMs, and /rounds today below
     assert "teachers seen this cycle" in shown
     # a walkthrough logged in the modal reaches the teacher with the evidence, in the framework's words
     assert "Notes from a walkthrough of your class" in shown
