@@ -30,6 +30,7 @@ from bot.delivery_worker import DeliveryWorker
 from bot.demo.fake_slack import FakeSlack
 from workflows.db import Sessions, make_engine, make_sessions, transaction
 from workflows.deliveries import service
+from workflows.workspaces.models import DEFAULT_WORKSPACE
 
 TOKEN = "xoxb-bench"
 CHANNEL_RATE = 1.0
@@ -103,14 +104,16 @@ def enqueue_all(sessions: Sessions, scenario: Scenario) -> dict[str, str]:
         for n in range(scenario.dms):
             key, body = f"reminder:U{n:06d}:2026-11-24", f"Your classrooms today ({n})"
             service.enqueue(
-                session, key=key, method="chat.postMessage", args={"channel": f"U{n:06d}", "text": body}
+                session,
+                workspace=DEFAULT_WORKSPACE, key=key, method="chat.postMessage", args={"channel": f"U{n:06d}", "text": body}
             )
             expected[key] = body
         for k in range(scenario.per_channel):
             for c in range(scenario.channels):
                 key, body = f"digest:C{c:05d}:{k}", f"Team digest {c}/{k}"
                 service.enqueue(
-                    session, key=key, method="chat.postMessage", args={"channel": f"C{c:05d}", "text": body}
+                    session,
+                    workspace=DEFAULT_WORKSPACE, key=key, method="chat.postMessage", args={"channel": f"C{c:05d}", "text": body}
                 )
                 expected[key] = body
     return expected

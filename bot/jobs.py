@@ -22,11 +22,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import logs
-from bot.blocks.rotation import reminder_message
 from bot.calendars import calendars_from_settings
+from bot.notices import rotation as notices
 from bot.runtime import Runtime
 from workflows.db import Sessions, transaction
-from workflows.deliveries.service import enqueue, get
 from workflows.roster.models import School
 from workflows.rotation.calendars import RotationCalendars
 from workflows.rotation.inputs import local_today, school_zone, schools
@@ -67,19 +66,11 @@ def remind_school(
             if not leader_day.leader_slack_id:
                 no_slack += 1
                 continue
-            key = leader_day.reminder_key
-            keys.append(key)
-            if get(session, key=key) is not None:
+            keys.append(leader_day.reminder_key)
+            if notices.morning_reminder(session, leader_day):
+                queued += 1
+            else:
                 already += 1
-                continue
-            message = reminder_message(leader_day)
-            enqueue(
-                session,
-                key=key,
-                method="chat.postMessage",
-                args={"channel": leader_day.leader_slack_id, **message},
-            )
-            queued += 1
         status = "ran" if plan.school_day else "no_school"
         record_job_run(
             session, job=REMINDER_JOB, school_id=school_id, day=day, status=status, now=now,

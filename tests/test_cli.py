@@ -18,6 +18,7 @@ from bot.demo.slack_requests import SlackDriver, SlackRequestSigner
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from workflows.db import transaction
 from workflows.deliveries.service import enqueue, get
+from workflows.workspaces.models import DEFAULT_WORKSPACE
 
 COMMANDS = [
     ["serve"],
@@ -129,6 +130,7 @@ def test_rounds_worker_sends_what_is_queued_and_stops_cleanly_on_sigterm(databas
     with transaction(sessions) as session:
         enqueue(
             session,
+            workspace=DEFAULT_WORKSPACE,
             key="test:worker:1",
             method="chat.postMessage",
             args={"channel": "UTEACH", "text": "Hello"},

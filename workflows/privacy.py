@@ -18,6 +18,7 @@ from workflows.roster.models import Person, School, StaffRole
 from workflows.roster.service import StaffProfile
 from workflows.roster.snapshot import Role
 from workflows.walkthroughs.models import Walkthrough
+from workflows.workspaces.models import DEFAULT_WORKSPACE
 
 LEADING_ROLES = frozenset({Role.LEADER, Role.ADMIN})
 
@@ -28,11 +29,13 @@ class Viewer:
 
     person_id: int
     led_school_ids: frozenset[int]
+    workspace: str = DEFAULT_WORKSPACE
 
     @classmethod
     def of(cls, profile: StaffProfile) -> Viewer:
         led = {school.id for school in led_schools(profile) if school.id is not None}
-        return cls(person_id=profile.person.id or 0, led_school_ids=frozenset(led))
+        person = profile.person
+        return cls(person_id=person.id or 0, led_school_ids=frozenset(led), workspace=person.workspace)
 
     @property
     def leads_a_school(self) -> bool:
@@ -131,7 +134,7 @@ def teachers_visible_to(
     for word in query.lower().split():
         statement = statement.where(full_name.contains(word, autoescape=True))
     if slack_user_id is not None:
-        statement = statement.where(Person.slack_user_id == slack_user_id)
+        statement = statement.where(Person.workspace == viewer.workspace, Person.slack_user_id == slack_user_id)
     if teacher_id is not None:
         statement = statement.where(Person.id == teacher_id)
     if school_id is not None:

@@ -7,7 +7,8 @@ from workflows.frameworks import models as frameworks
 from workflows.roster import models as roster
 from workflows.rotation import models as rotation
 from workflows.walkthroughs import models as walkthroughs
+from workflows.workspaces import models as workspaces
 
 metadata = SQLModel.metadata
 
-__all__ = ["deliveries", "frameworks", "metadata", "roster", "rotation", "walkthroughs"]
+__all__ = ["deliveries", "frameworks", "metadata", "roster", "rotation", "walkthroughs", "workspaces"]

@@ -19,14 +19,14 @@ from bot import ids, logs
 from bot.blocks import rotation as blocks
 from bot.blocks.walkthroughs import refusal_modal
 from bot.listeners.payloads import json_object
+from bot.notices import rotation as notices
 from bot.runtime import Runtime
 from bot.slack_directory import SlackUserDirectory
 from workflows.db import transaction
-from workflows.deliveries.service import enqueue, get
 from workflows.roster.service import StaffProfile, identify
 from workflows.rotation.changes import planned_visit, skip_visit, swap_visit, visit_view
 from workflows.rotation.coverage import coverage_for_leader
-from workflows.rotation.days import LeaderDay, leader_days_today
+from workflows.rotation.days import leader_days_today
 from workflows.rotation.leaders import RotationError, acting_leader, is_leader
 
 _log = logs.logger("rotation")
@@ -114,7 +114,7 @@ def register(app: App, runtime: Runtime) -> None:
                     session, key=str(meta.get("key", "")), leader_id=_leader_id(session, client, user_id),
                     reason=reason, now=runtime.clock(),
                 )  # fmt: skip
-                update_reminder(session, day)
+                notices.day_changed(session, day)
         except RotationError as refused:
             ack(response_action="errors", errors={ids.ROTATION_SKIP_REASON_BLOCK: str(refused)})
             return
@@ -130,26 +130,13 @@ def register(app: App, runtime: Runtime) -> None:
                 result = swap_visit(
                     session, key=key, leader_id=_leader_id(session, client, user_id), now=runtime.clock()
                 )
-                update_reminder(session, result.leader_day)
+                notices.day_changed(session, result.leader_day)
         except RotationError as refused:
             _tell(body, respond, str(refused))
             return
         if not result.replaced:
             _tell(body, respond, blocks.SWAP_DROPPED)
         _after_change(runtime, client, user_id, home=_from_home(body))
-
-
-def update_reminder(session: Session, day: LeaderDay) -> None:
-    """Queue the DM's update for this change (keyed by the day's revision, so a retry changes nothing)."""
-    if get(session, key=day.reminder_key) is None:
-        return  # no DM was sent for this day (changed from the Home tab before the reminder time)
-    enqueue(
-        session,
-        key=f"{day.reminder_key}:r{day.revision}",
-        method="chat.update",
-        args=blocks.reminder_message(day),
-        update_of=day.reminder_key,
-    )
 
 
 def _after_change(runtime: Runtime, client: WebClient, user_id: str, *, home: bool) -> None:

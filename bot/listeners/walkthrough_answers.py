@@ -27,9 +27,9 @@ from bot.listeners.walkthrough_requests import (
     new_key,
     read_clicked,
 )
+from bot.notices import walkthroughs as notices
 from bot.runtime import Runtime
 from workflows.db import in_transaction
-from workflows.deliveries.service import enqueue, get
 from workflows.walkthroughs.answers import (
     Answered,
     add_reflection,
@@ -73,7 +73,9 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
             viewer = acting_viewer(session, client, body["user"]["id"])
             answered = act(session, viewer=viewer, walkthrough_id=known(walkthrough_id), now=runtime.clock())
             if answered.first_time:
-                _tell_both(session, answered.walkthrough, suffix=suffix, notice=notice(answered.walkthrough))
+                notices.teacher_answered(
+                    session, answered.walkthrough, suffix=suffix, notice=notice(answered.walkthrough)
+                )
 
         # A quick write, then the acknowledgement: the click is recorded before Slack hears back.
         try:
@@ -130,7 +132,7 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
             if reflected.created:
                 notice = blocks.reflection_notice(reflected.walkthrough, text.strip())
                 suffix = f"reflection:{reflected.reflection_id}"
-                _tell_both(session, reflected.walkthrough, suffix=suffix, notice=notice)
+                notices.teacher_answered(session, reflected.walkthrough, suffix=suffix, notice=notice)
 
         try:
             in_transaction(runtime.sessions, work)
@@ -142,17 +144,6 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
             return
         ack()
         runtime.wake_deliveries()
-
-
-def _tell_both(session: Session, view: WalkthroughView, *, suffix: str, notice: dict) -> None:
-    """Tell the observer, and update the teacher's message in place to show their answer went."""
-    if view.observer_slack_id:
-        enqueue(session, key=f"walkthrough:{view.id}:{suffix}", method="chat.postMessage",
-                args={"channel": view.observer_slack_id, **notice})  # fmt: skip
-    teacher_key = f"walkthrough:{view.id}:teacher"
-    if get(session, key=teacher_key) is not None:
-        enqueue(session, key=f"{teacher_key}:{suffix}", method="chat.update",
-                args=blocks.teacher_message(view), update_of=teacher_key)  # fmt: skip
 
 
 # ── the leader's buttons: edit, record the conversation ──────────────────────────────────────────────
@@ -219,10 +210,7 @@ def _register_leader_buttons(app: App, runtime: Runtime) -> None:
                 session, viewer=viewer, walkthrough_id=known(walkthrough_id), held_on=held_on, role=role,
                 now=runtime.clock(),
             )  # fmt: skip
-            leader_key = f"walkthrough:{recorded.id}:leader"
-            if get(session, key=leader_key) is not None:
-                enqueue(session, key=f"{leader_key}:conversation:{view['id']}", method="chat.update",
-                        args=blocks.leader_confirmation(recorded), update_of=leader_key)  # fmt: skip
+            notices.conversation_recorded(session, recorded, change=view["id"])
 
         fields = {Field.HELD_ON: ids.CONVERSATION_DATE_BLOCK, Field.ROLE: ids.CONVERSATION_ROLE_BLOCK}
         try:

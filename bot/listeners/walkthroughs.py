@@ -19,7 +19,6 @@ from bot.blocks import help as help_blocks
 from bot.blocks import walkthrough_modals as modals
 from bot.blocks import walkthroughs as blocks
 from bot.listeners import walkthrough_answers
-from bot.listeners.rotation import update_reminder
 from bot.listeners.walkthrough_requests import (
     ModalMeta,
     ModalState,
@@ -28,10 +27,11 @@ from bot.listeners.walkthrough_requests import (
     read_clicked,
     viewer_for,
 )
+from bot.notices import rotation as rotation_notices
+from bot.notices import walkthroughs as notices
 from bot.runtime import Runtime
 from bot.slack_directory import SlackUserDirectory
 from workflows.db import in_transaction, transaction
-from workflows.deliveries.service import enqueue, get
 from workflows.privacy import Viewer
 from workflows.roster.service import identify
 from workflows.rotation.changes import visit_logged
@@ -211,11 +211,13 @@ def _register_modal(app: App, runtime: Runtime) -> None:
                     session, viewer=viewer, key=meta.key, entry=entry, now=runtime.clock()
                 )
             if logged.changed:
-                _enqueue_logged(session, logged, edited=meta.editing_id is not None)
+                notices.walkthrough_logged(
+                    session, logged.walkthrough, revision=logged.revision, edited=meta.editing_id is not None
+                )
             if logged.changed and meta.editing_id is None:
                 planned_day = visit_logged(session, key=meta.planned_visit_key)
                 if planned_day is not None:
-                    update_reminder(session, planned_day)
+                    rotation_notices.day_changed(session, planned_day)
             return logged
 
         try:
@@ -231,30 +233,3 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             return
         ack()
         runtime.wake_deliveries()
-
-
-def _enqueue_logged(session: Session, logged: Logged, *, edited: bool) -> None:
-    """The teacher's DM (new or updated in place), the observer's receipt, and a paired observer's invite."""
-    view = logged.walkthrough
-    teacher_key = f"walkthrough:{view.id}:teacher"
-    leader_key = f"walkthrough:{view.id}:leader"
-    if view.shared and view.teacher_slack_id:
-        message = blocks.teacher_message(view)
-        if edited and get(session, key=teacher_key) is not None:
-            enqueue(session, key=f"{teacher_key}:r{logged.revision}", method="chat.update", args=message,
-                    update_of=teacher_key)  # fmt: skip
-        else:
-            enqueue(session, key=teacher_key, method="chat.postMessage",
-                    args={"channel": view.teacher_slack_id, **message})  # fmt: skip
-    if view.observer_slack_id:
-        receipt = blocks.leader_confirmation(view)
-        if edited:
-            enqueue(session, key=f"{leader_key}:r{logged.revision}", method="chat.update", args=receipt,
-                    update_of=leader_key)  # fmt: skip
-        else:
-            enqueue(session, key=leader_key, method="chat.postMessage",
-                    args={"channel": view.observer_slack_id, **receipt})  # fmt: skip
-    if view.invites_second_observer:
-        enqueue(session, key=f"walkthrough:{view.id}:pair:{view.second_observer_slack_id}",
-                method="chat.postMessage",
-                args={"channel": view.second_observer_slack_id, **blocks.pair_invitation(view)})  # fmt: skip

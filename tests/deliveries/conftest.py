@@ -20,6 +20,7 @@ from bot.delivery_worker import DeliveryWorker
 from bot.demo.fake_slack import FakeSlack
 from workflows.db import Sessions, transaction
 from workflows.deliveries import service
+from workflows.workspaces.models import DEFAULT_WORKSPACE
 
 TOKEN = "xoxb-test"
 TEACHERS = [f"U{n:04d}TEACH" for n in range(80)]
@@ -90,10 +91,17 @@ def make_worker(sessions: Sessions) -> WorkerFactory:
     return build
 
 
-def enqueue(sessions: Sessions, key: str, method: str = "chat.postMessage", **fields: Any) -> None:
+def enqueue(
+    sessions: Sessions,
+    key: str,
+    method: str = "chat.postMessage",
+    *,
+    workspace: str = DEFAULT_WORKSPACE,
+    **fields: Any,
+) -> None:
     args = fields.pop("args")
     with transaction(sessions) as session:
-        service.enqueue(session, key=key, method=method, args=args, **fields)
+        service.enqueue(session, workspace=workspace, key=key, method=method, args=args, **fields)
 
 
 def dm(text: str) -> dict[str, Any]:

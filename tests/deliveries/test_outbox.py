@@ -16,6 +16,7 @@ from workflows.db import Sessions, transaction
 from workflows.deliveries import service
 from workflows.deliveries.models import DeliveryStatus
 from workflows.deliveries.service import DeliveryError
+from workflows.workspaces.models import DEFAULT_WORKSPACE
 
 
 def test_enqueueing_one_key_twice_makes_one_row_and_one_message(
@@ -44,7 +45,8 @@ def test_two_schedulers_enqueueing_at_the_same_moment_make_one_row(sessions: Ses
         barrier.wait()
         with transaction(sessions) as session:
             row = service.enqueue(
-                session, key=key, method="chat.postMessage", args={"channel": "C0GRADE5", "text": "x"}
+                session,
+                workspace=DEFAULT_WORKSPACE, key=key, method="chat.postMessage", args={"channel": "C0GRADE5", "text": "x"}
             )
             ids.append(row.id)
 
@@ -189,14 +191,15 @@ def test_each_delivery_logs_one_line_without_the_message_text(
 def test_enqueue_refuses_what_could_never_be_sent(sessions: Sessions) -> None:
     with transaction(sessions) as session:
         with pytest.raises(DeliveryError, match="unsupported method"):
-            service.enqueue(session, key="k1", method="chat.delete", args={"channel": "C1"})
+            service.enqueue(session, workspace=DEFAULT_WORKSPACE, key="k1", method="chat.delete", args={"channel": "C1"})
         with pytest.raises(DeliveryError, match="needs args"):
-            service.enqueue(session, key="k2", method="chat.postMessage", args={"text": "to nobody"})
+            service.enqueue(session, workspace=DEFAULT_WORKSPACE, key="k2", method="chat.postMessage", args={"text": "to nobody"})
         with pytest.raises(DeliveryError, match="timezone"):
             from datetime import datetime
 
             service.enqueue(
                 session,
+                workspace=DEFAULT_WORKSPACE,
                 key="k3",
                 method="chat.postMessage",
                 args={"channel": "C1"},

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from workflows.workspaces.models import DEFAULT_WORKSPACE, KEY_LENGTH
+
 
 class DeliveryStatus(StrEnum):
     """pending → sending (claimed by a worker, under a lease) → sent | failed."""
@@ -22,9 +24,15 @@ class DeliveryStatus(StrEnum):
 class Delivery(SQLModel, table=True):
     """A Slack Web API call Rounds owes someone. ``args`` hold the message; ``last_error`` only a code."""
 
-    __table_args__ = (Index("ix_delivery_status_not_before", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_delivery_status_not_before", "status", "not_before"),
+        Index("ix_delivery_workspace_status", "workspace", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(
+        default=DEFAULT_WORKSPACE, max_length=KEY_LENGTH, description="the Slack workspace it is sent in"
+    )
     key: str = Field(
         max_length=255, unique=True, description="idempotency key, e.g. reminder:<leader>:<date>"
     )

@@ -31,6 +31,7 @@ class DeliveryError(ValueError):
 def enqueue(
     session: Session,
     *,
+    workspace: str,
     key: str,
     method: str,
     args: dict[str, Any],
@@ -47,6 +48,7 @@ def enqueue(
     if not_before is not None and not_before.utcoffset() is None:
         raise DeliveryError("not_before must be timezone-aware")
     values = {
+        "workspace": workspace,
         "key": key,
         "method": method,
         "args": args,
@@ -84,6 +86,17 @@ def _check(*, key: str, method: str, args: dict[str, Any], update_of: str | None
 
 def get(session: Session, *, key: str) -> Delivery | None:
     return session.execute(select(Delivery).where(_c.key == key)).scalars().first()
+
+
+def stop_workspace(session: Session, *, workspace: str, reason: str) -> int:
+    """Fail every unsent delivery of a workspace Rounds was removed from; admins see the reason."""
+    unsent = _c.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value])
+    result = session.execute(
+        update(_table)
+        .where(_c.workspace == workspace, unsent)
+        .values(status=DeliveryStatus.FAILED.value, last_error=reason[:64], lease_until=None, claimed_by=None)
+    )
+    return result.rowcount
 
 
 def failed(session: Session, *, since: datetime | None = None) -> list[Delivery]:

@@ -11,19 +11,28 @@ from sqlalchemy import JSON, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflows.roster.snapshot import Role
+from workflows.workspaces.models import workspace_field
 
 
 class District(SQLModel, table=True):
+    """A district's roster, in one Slack workspace (OneRoster sourcedIds are unique only within it)."""
+
+    __table_args__ = (UniqueConstraint("workspace", "sourced_id", name="uq_district_workspace_sourced_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    sourced_id: str = Field(max_length=255, unique=True)
+    workspace: str = workspace_field()
+    sourced_id: str = Field(max_length=255)
     name: str = Field(max_length=255)
 
 
 class School(SQLModel, table=True):
     """A school and how it runs its walkthrough routine."""
 
+    __table_args__ = (UniqueConstraint("workspace", "sourced_id", name="uq_school_workspace_sourced_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    sourced_id: str = Field(max_length=255, unique=True)
+    workspace: str = workspace_field()
+    sourced_id: str = Field(max_length=255)
     district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
     name: str = Field(max_length=255)
     timezone: str = Field(default="America/Chicago", max_length=64)
@@ -36,14 +45,20 @@ class School(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """A member of staff. Slack users are linked by email."""
+    """A member of staff. Slack users are linked by email; a Slack user id is unique within its workspace."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace", "sourced_id", name="uq_person_workspace_sourced_id"),
+        UniqueConstraint("workspace", "slack_user_id", name="uq_person_workspace_slack_user_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    sourced_id: str = Field(max_length=255, unique=True)
+    workspace: str = workspace_field()
+    sourced_id: str = Field(max_length=255)
     given_name: str = Field(max_length=255)
     family_name: str = Field(max_length=255)
     email: str | None = Field(default=None, max_length=320, index=True)
-    slack_user_id: str | None = Field(default=None, max_length=32, unique=True)
+    slack_user_id: str | None = Field(default=None, max_length=32)
     calendar_url: str | None = Field(default=None, max_length=2048, description="iCalendar URL of busy time")
     active: bool = True
 
@@ -68,9 +83,11 @@ class SchoolClass(SQLModel, table=True):
     """A class (OneRoster's word): a course taught to a group in a room during some periods."""
 
     __tablename__ = "school_class"
+    __table_args__ = (UniqueConstraint("workspace", "sourced_id", name="uq_school_class_workspace_sourced_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    sourced_id: str = Field(max_length=255, unique=True)
+    workspace: str = workspace_field()
+    sourced_id: str = Field(max_length=255)
     school_id: int = Field(foreign_key="school.id", index=True)
     title: str = Field(max_length=255)
     course_title: str | None = Field(default=None, max_length=255)
@@ -91,8 +108,11 @@ class ClassTeacher(SQLModel, table=True):
 class Team(SQLModel, table=True):
     """A collaborative team (grade level or subject) with its Slack channel."""
 
+    __table_args__ = (UniqueConstraint("workspace", "sourced_id", name="uq_team_workspace_sourced_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    sourced_id: str = Field(max_length=255, unique=True)
+    workspace: str = workspace_field()
+    sourced_id: str = Field(max_length=255)
     school_id: int = Field(foreign_key="school.id", index=True)
     name: str = Field(max_length=255)
     slack_channel: str | None = Field(default=None, max_length=255)

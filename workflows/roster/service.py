@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session, SQLModel, col, delete, select
@@ -23,6 +24,7 @@ from workflows.roster.models import (
     TeamMember,
 )
 from workflows.roster.snapshot import Role, RosterSnapshot
+from workflows.workspaces.models import DEFAULT_WORKSPACE
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -54,8 +56,11 @@ class LinkSummary:
     unmatched: list[Person]
 
 
-def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary:
-    """Write a snapshot into the roster. Running it twice with the same snapshot changes nothing.
+def apply_roster(
+    session: Session, *, snapshot: RosterSnapshot, workspace: str = DEFAULT_WORKSPACE
+) -> ImportSummary:
+    """Write a snapshot into the roster of one workspace. Running it twice with the same snapshot changes
+    nothing. SourcedIds are matched within the workspace only: two districts may reuse the same ids.
 
     The caller owns the transaction, so a failure anywhere leaves the database as it was. A bulk snapshot
     is the whole truth for what it names (roles, class teachers, team members, bell schedules and calendars
@@ -63,17 +68,14 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
     """
     summary = ImportSummary(skipped_students=snapshot.skipped_students)
     prune = not snapshot.is_delta
-    districts = _upsert_all(
-        session,
+    upsert = partial(_upsert_all, session, workspace=workspace, summary=summary)
+    districts = upsert(
         District,
-        summary,
         "districts",
         ((d.sourced_id, {"name": d.name}) for d in snapshot.districts),
     )
-    schools = _upsert_all(
-        session,
+    schools = upsert(
         School,
-        summary,
         "schools",
         (
             (
@@ -88,10 +90,8 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
             for s in snapshot.schools
         ),
     )
-    people = _upsert_all(
-        session,
+    people = upsert(
         Person,
-        summary,
         "staff",
         (
             (
@@ -109,10 +109,8 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
     for member in snapshot.staff:
         roles = {(schools[s].id, role) for s, role in member.roles}
         _replace_roles(session, summary, people[member.sourced_id].id, roles, prune=prune)
-    classes = _upsert_all(
-        session,
+    classes = upsert(
         SchoolClass,
-        summary,
         "classes",
         (
             (
@@ -135,10 +133,8 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
         _replace_members(
             session, ClassTeacher, "class_id", classes[record.sourced_id].id, teachers, prune=prune
         )
-    teams = _upsert_all(
-        session,
+    teams = upsert(
         Team,
-        summary,
         "teams",
         (
             (
@@ -159,16 +155,22 @@ def apply_roster(session: Session, *, snapshot: RosterSnapshot) -> ImportSummary
     _apply_caseloads(session, snapshot, schools, people, summary, prune=prune)
     _apply_bell_schedules(session, snapshot, schools, summary, prune=prune)
     _apply_calendars(session, snapshot, schools, summary, prune=prune)
-    _deactivate(session, snapshot, summary)
+    _deactivate(session, snapshot, summary, workspace=workspace)
     session.flush()
     return summary
 
 
-def link_slack_users(session: Session, *, directory: SlackDirectory) -> LinkSummary:
-    """Match active staff without a Slack user to one by email. Unmatched people are listed, not fatal."""
+def link_slack_users(
+    session: Session, *, directory: SlackDirectory, workspace: str = DEFAULT_WORKSPACE
+) -> LinkSummary:
+    """Match a workspace's active staff without a Slack user to one by email. Unmatched people are listed,
+    not fatal."""
     pending = session.exec(
         select(Person).where(
-            Person.active, col(Person.slack_user_id).is_(None), col(Person.email).is_not(None)
+            Person.workspace == workspace,
+            Person.active,
+            col(Person.slack_user_id).is_(None),
+            col(Person.email).is_not(None),
         )
     ).all()
     matched, unmatched = [], []
@@ -191,16 +193,19 @@ def _email(email: str | None) -> str | None:
 def _upsert_all(
     session: Session,
     model: type[Row],
-    summary: ImportSummary,
     kind: str,
     records: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    workspace: str,
+    summary: ImportSummary,
 ) -> dict[str, Row]:
-    """Insert or update rows keyed on sourced_id; returns every row of the model by sourced_id."""
-    existing: dict[str, Row] = {row.sourced_id: row for row in session.exec(select(model))}  # type: ignore[attr-defined]
+    """Insert or update a workspace's rows keyed on sourced_id; returns them all by sourced_id."""
+    mine = select(model).where(model.workspace == workspace)  # type: ignore[attr-defined]
+    existing: dict[str, Row] = {row.sourced_id: row for row in session.exec(mine)}  # type: ignore[attr-defined]
     for sourced_id, values in records:
         row = existing.get(sourced_id)
         if row is None:
-            row = model(sourced_id=sourced_id, **values)
+            row = model(workspace=workspace, sourced_id=sourced_id, **values)
             existing[sourced_id] = row
             summary.note(kind, "created")
         elif _assign(row, {**values, "active": True} if hasattr(row, "active") else values):
@@ -355,13 +360,14 @@ _DELETABLE: dict[str, tuple[type[SQLModel], str]] = {
 }
 
 
-def _deactivate(session: Session, snapshot: RosterSnapshot, summary: ImportSummary) -> None:
+def _deactivate(session: Session, snapshot: RosterSnapshot, summary: ImportSummary, *, workspace: str) -> None:
     """`tobedeleted` rows deactivate what Rounds knows; history that points at them stays intact."""
     for kind, sourced_ids in snapshot.deleted.items():
         if kind not in _DELETABLE or not sourced_ids:
             continue
         model, label = _DELETABLE[kind]
-        for row in session.exec(select(model).where(col(model.sourced_id).in_(sourced_ids))):  # type: ignore[attr-defined]
+        named = col(model.sourced_id).in_(sourced_ids)  # type: ignore[attr-defined]
+        for row in session.exec(select(model).where(model.workspace == workspace, named)):  # type: ignore[attr-defined]
             if row.active:  # type: ignore[attr-defined]
                 row.active = False  # type: ignore[attr-defined]
                 session.add(row)
@@ -396,19 +402,27 @@ class StaffProfile:
 
 
 def identify(
-    session: Session, *, slack_user_id: str, emails: SlackEmails | None = None
+    session: Session,
+    *,
+    slack_user_id: str,
+    workspace: str = DEFAULT_WORKSPACE,
+    emails: SlackEmails | None = None,
 ) -> StaffProfile | None:
-    """The staff profile of a Slack user, or None when they are not on the roster.
+    """The staff profile of a Slack user of a workspace, or None when they are not on its roster.
 
     People who joined Slack after the roster import are linked on first contact by their email address.
+    Only the workspace's own roster is searched: nothing of another workspace is ever found.
     """
-    person = session.exec(select(Person).where(Person.slack_user_id == slack_user_id, Person.active)).first()
+    in_workspace = Person.workspace == workspace
+    person = session.exec(
+        select(Person).where(in_workspace, Person.slack_user_id == slack_user_id, Person.active)
+    ).first()
     if person is None and emails is not None:
         email = _email(emails.email_for_user(slack_user_id))
         if email:
             person = session.exec(
                 select(Person).where(
-                    Person.email == email, Person.active, col(Person.slack_user_id).is_(None)
+                    in_workspace, Person.email == email, Person.active, col(Person.slack_user_id).is_(None)
                 )
             ).first()
             if person is not None:

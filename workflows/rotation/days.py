@@ -55,6 +55,7 @@ class LeaderDay:
 
     school_id: int
     school_name: str
+    workspace: str
     timezone: str
     day: date
     school_day: bool
@@ -152,6 +153,7 @@ def school_plan(session: Session, school: School, row: RotationDay, *, created: 
             LeaderDay(
                 school_id=school.id or 0,
                 school_name=school.name,
+                workspace=school.workspace,
                 timezone=school.timezone,
                 day=row.day,
                 school_day=row.school_day,

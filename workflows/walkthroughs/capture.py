@@ -283,7 +283,11 @@ def _second_observer(
     """
     if not slack_user_id:
         return None, None
-    second = session.exec(select(Person).where(Person.slack_user_id == slack_user_id, Person.active)).first()
+    second = session.exec(
+        select(Person).where(
+            Person.workspace == viewer.workspace, Person.slack_user_id == slack_user_id, Person.active
+        )
+    ).first()
     if second is not None and second.id == viewer.person_id:
         return None, "The second observer is someone other than you."
     if school_id is None:

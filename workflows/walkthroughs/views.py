@@ -55,6 +55,7 @@ class WalkthroughView:
     id: int
     revision: int
     school_name: str
+    workspace: str
     observer_id: int
     observer_name: str
     observer_slack_id: str | None
@@ -162,6 +163,7 @@ def view_of(
         id=walkthrough.id or 0,
         revision=walkthrough.revision,
         school_name=school.name,
+        workspace=school.workspace,
         observer_id=observer.id or 0,
         observer_name=observer.name,
         observer_slack_id=observer.slack_user_id,
