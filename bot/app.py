@@ -8,6 +8,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import listeners, logs
+from bot.callers import resolve_caller
+from bot.errors import register_error_handler
 from bot.runtime import Runtime
 
 
@@ -31,5 +33,7 @@ def build_app(runtime: Runtime, *, client: WebClient) -> App:
         process_before_response=False,
         logger=logs.logger("bolt"),
     )
+    app.use(resolve_caller(runtime))
+    register_error_handler(app)
     listeners.register_all(app, runtime)
     return app

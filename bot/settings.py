@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     def _trailing_slash(cls, url: str) -> str:
         return url if url.endswith("/") else url + "/"
 
+    @property
+    def multi_workspace(self) -> bool:
+        """Installed over OAuth in many workspaces (a client id is set), or one workspace with one token."""
+        return self.slack_client_id is not None
+
     def secret(self, name: str) -> str:
         """The plain value of a secret setting, or a clear error naming the variable to set."""
         value = getattr(self, name)

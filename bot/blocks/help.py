@@ -63,9 +63,11 @@ def help_message(profile: StaffProfile, *, unknown: str | None = None) -> dict:
     }
 
 
+NOT_ON_ROSTER = (
+    "You're not on the roster yet, so Rounds doesn't know your school or role. "
+    "Ask your district's Rounds admin to add you (staff are matched by the email address on your Slack profile)."
+)
+
+
 def not_on_roster() -> dict:
-    text = (
-        "You're not on the roster yet, so Rounds doesn't know your school or role. "
-        "Ask your district's Rounds admin to add you (staff are matched by the email address on your Slack profile)."
-    )
-    return {"response_type": "ephemeral", "text": text}
+    return {"response_type": "ephemeral", "text": NOT_ON_ROSTER}

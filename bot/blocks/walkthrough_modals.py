@@ -1,7 +1,7 @@
 """Block Kit for the walkthrough modals: logging or editing a visit, a reflection, a conversation record.
 
 Pure functions from the service's contexts to Slack views. Every choice is an option whose value the
-listener parses back (`bot.listeners.walkthrough_requests`).
+listener parses back (`bot.walkthrough_requests`).
 """
 
 from __future__ import annotations

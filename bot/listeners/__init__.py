@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import home, rotation, rounds_command, walkthroughs
+from bot.listeners import home, rotation, rounds_command, walkthrough_answers, walkthroughs
 from bot.runtime import Runtime
 
 
 def register_all(app: App, runtime: Runtime) -> None:
     rounds_command.register(app, runtime)
     walkthroughs.register(app, runtime)
+    walkthrough_answers.register(app, runtime)
     home.register(app, runtime)
     rotation.register(app, runtime)

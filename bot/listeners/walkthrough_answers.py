@@ -10,26 +10,28 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import ids
 from bot.blocks import walkthrough_modals as modals
 from bot.blocks import walkthroughs as blocks
-from bot.listeners.payloads import as_int, json_object
-from bot.listeners.walkthrough_requests import (
+from bot.callers import caller_of
+from bot.errors import FieldErrors
+from bot.notices import walkthroughs as notices
+from bot.payloads import as_int, json_object
+from bot.runtime import Runtime
+from bot.walkthrough_requests import (
     ModalMeta,
     ModalState,
-    acting_viewer,
     clicked_id,
     known,
     new_key,
     read_clicked,
 )
-from bot.notices import walkthroughs as notices
-from bot.runtime import Runtime
 from workflows.db import in_transaction
+from workflows.refusals import Refusal
 from workflows.walkthroughs.answers import (
     Answered,
     add_reflection,
@@ -50,10 +52,6 @@ def register(app: App, runtime: Runtime) -> None:
     _register_leader_buttons(app, runtime)
 
 
-def _refuse(respond: Respond, text: str) -> None:
-    respond(response_type="ephemeral", replace_original=False, text=text)
-
-
 # ── the teacher's buttons ────────────────────────────────────────────────────────────────────────────
 
 
@@ -61,16 +59,15 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
     def answer(
         ack: Ack,
         body: dict,
-        client: WebClient,
-        respond: Respond,
+        context: BoltContext,
         act: Callable[..., Answered],
         notice: Callable[[WalkthroughView], dict],
         suffix: str,
     ) -> None:
         walkthrough_id = clicked_id(body)
+        viewer = caller_of(context).acting()
 
         def work(session: Session) -> None:
-            viewer = acting_viewer(session, client, body["user"]["id"])
             answered = act(session, viewer=viewer, walkthrough_id=known(walkthrough_id), now=runtime.clock())
             if answered.first_time:
                 notices.teacher_answered(
@@ -81,46 +78,43 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
         try:
             in_transaction(runtime.sessions, work)
         except NotAllowed:
-            ack()
-            _refuse(respond, blocks.ONLY_THE_TEACHER)
-            return
+            raise Refusal(blocks.ONLY_THE_TEACHER) from None
         ack()
         runtime.wake_deliveries()
 
     @app.action(ids.WALKTHROUGH_THANKS)
-    def thanks(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
-        answer(ack, body, client, respond, thank, blocks.thanks_notice, "thanks")
+    def thanks(ack: Ack, body: dict, context: BoltContext) -> None:
+        answer(ack, body, context, thank, blocks.thanks_notice, "thanks")
 
     @app.action(ids.WALKTHROUGH_TALK)
-    def talk(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
-        answer(ack, body, client, respond, request_conversation, blocks.talk_request, "talk")
+    def talk(ack: Ack, body: dict, context: BoltContext) -> None:
+        answer(ack, body, context, request_conversation, blocks.talk_request, "talk")
 
     @app.action(ids.WALKTHROUGH_REFLECT)
-    def reflect(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+    def reflect(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
         ack()
         try:
             view = read_clicked(
-                runtime, client, body,
+                runtime, caller_of(context), body,
                 lambda session, viewer, walkthrough_id: reflection_context(
                     session, viewer=viewer, walkthrough_id=walkthrough_id
                 ),
             )  # fmt: skip
         except NotAllowed:
-            _refuse(respond, blocks.ONLY_THE_TEACHER)
-            return
+            raise Refusal(blocks.ONLY_THE_TEACHER) from None
         meta = json.dumps({"walkthrough_id": view.id, "key": new_key("rf")})
         client.views_open(trigger_id=body["trigger_id"], view=modals.reflection_modal(view, metadata=meta))
 
     @app.view(ids.REFLECTION_MODAL)
-    def reflection_submitted(ack: Ack, body: dict, client: WebClient) -> None:
+    def reflection_submitted(ack: Ack, body: dict, context: BoltContext) -> None:
         view = body["view"]
         meta = json_object(view.get("private_metadata"))
         walkthrough_id = as_int(meta.get("walkthrough_id"))
         key = str(meta.get("key") or f"view:{view['id']}")[:KEY_MAX]
         text = ModalState(view).text(ids.REFLECTION_BLOCK, ids.REFLECTION_INPUT)
+        viewer = caller_of(context).acting()
 
         def work(session: Session) -> None:
-            viewer = acting_viewer(session, client, body["user"]["id"])
             reflected = add_reflection(
                 session,
                 viewer=viewer,
@@ -137,11 +131,9 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
         try:
             in_transaction(runtime.sessions, work)
         except InvalidWalkthrough as invalid:
-            ack(response_action="errors", errors={ids.REFLECTION_BLOCK: next(iter(invalid.errors.values()))})
-            return
+            raise FieldErrors({ids.REFLECTION_BLOCK: next(iter(invalid.errors.values()))}) from None
         except NotAllowed:
-            ack(response_action="errors", errors={ids.REFLECTION_BLOCK: blocks.ONLY_THE_TEACHER_REFLECTS})
-            return
+            raise FieldErrors({ids.REFLECTION_BLOCK: blocks.ONLY_THE_TEACHER_REFLECTS}) from None
         ack()
         runtime.wake_deliveries()
 
@@ -151,61 +143,59 @@ def _register_teacher_buttons(app: App, runtime: Runtime) -> None:
 
 def _register_leader_buttons(app: App, runtime: Runtime) -> None:
     @app.action(ids.WALKTHROUGH_EDIT)
-    def edit(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+    def edit(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
         ack()
+        caller = caller_of(context)
         try:
-            context = read_clicked(
-                runtime, client, body,
+            modal = read_clicked(
+                runtime, caller, body,
                 lambda session, viewer, walkthrough_id: edit_context(
                     session, viewer=viewer, walkthrough_id=walkthrough_id, now=runtime.clock()
                 ),
             )  # fmt: skip
         except TooLate:
             view = read_clicked(
-                runtime, client, body,
+                runtime, caller, body,
                 lambda session, viewer, walkthrough_id: walkthrough_for(
                     session, viewer=viewer, walkthrough_id=walkthrough_id
                 ),
             )  # fmt: skip
-            _refuse(respond, blocks.too_late(view))
-            return
+            raise Refusal(blocks.too_late(view)) from None
         except NotAllowed:
-            _refuse(respond, blocks.ONLY_THE_OBSERVER_EDITS)
-            return
-        meta = ModalMeta(key=new_key(), editing_id=context.editing_id, revision=context.revision)
+            raise Refusal(blocks.ONLY_THE_OBSERVER_EDITS) from None
+        meta = ModalMeta(key=new_key(), editing_id=modal.editing_id, revision=modal.revision)
         client.views_open(
-            trigger_id=body["trigger_id"], view=modals.walkthrough_modal(context, metadata=meta.dump())
+            trigger_id=body["trigger_id"], view=modals.walkthrough_modal(modal, metadata=meta.dump())
         )
 
     @app.action(ids.WALKTHROUGH_RECORD_CONVERSATION)
-    def record(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+    def record(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
         ack()
         try:
-            context = read_clicked(
-                runtime, client, body,
+            conversation = read_clicked(
+                runtime, caller_of(context), body,
                 lambda session, viewer, walkthrough_id: conversation_context(
                     session, viewer=viewer, walkthrough_id=walkthrough_id, now=runtime.clock()
                 ),
             )  # fmt: skip
         except NotAllowed:
-            _refuse(respond, blocks.ONLY_THE_OBSERVER_RECORDS)
-            return
-        view = context.walkthrough
+            raise Refusal(blocks.ONLY_THE_OBSERVER_RECORDS) from None
+        view = conversation.walkthrough
         modal = modals.conversation_modal(
-            view, today=context.today, metadata=json.dumps({"walkthrough_id": view.id})
+            view, today=conversation.today, metadata=json.dumps({"walkthrough_id": view.id})
         )
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
     @app.view(ids.CONVERSATION_MODAL)
-    def conversation_submitted(ack: Ack, body: dict, client: WebClient) -> None:
+    def conversation_submitted(ack: Ack, body: dict, context: BoltContext) -> None:
         view = body["view"]
         walkthrough_id = as_int(json_object(view.get("private_metadata")).get("walkthrough_id"))
         state = ModalState(view)
         held_on = state.date(ids.CONVERSATION_DATE_BLOCK, ids.CONVERSATION_DATE_INPUT)
         role = state.selected(ids.CONVERSATION_ROLE_BLOCK, ids.CONVERSATION_ROLE_INPUT)
+        viewer = caller_of(context).acting()
 
         def work(session: Session) -> None:
-            viewer = acting_viewer(session, client, body["user"]["id"])
             recorded = record_conversation(
                 session, viewer=viewer, walkthrough_id=known(walkthrough_id), held_on=held_on, role=role,
                 now=runtime.clock(),
@@ -216,16 +206,9 @@ def _register_leader_buttons(app: App, runtime: Runtime) -> None:
         try:
             in_transaction(runtime.sessions, work)
         except InvalidWalkthrough as invalid:
-            ack(
-                response_action="errors",
-                errors={fields.get(k, ids.CONVERSATION_DATE_BLOCK): v for k, v in invalid.errors.items()},
-            )
-            return
+            errors = {fields.get(k, ids.CONVERSATION_DATE_BLOCK): v for k, v in invalid.errors.items()}
+            raise FieldErrors(errors) from None
         except NotAllowed:
-            ack(
-                response_action="errors",
-                errors={ids.CONVERSATION_DATE_BLOCK: blocks.ONLY_THE_OBSERVER_RECORDS},
-            )
-            return
+            raise FieldErrors({ids.CONVERSATION_DATE_BLOCK: blocks.ONLY_THE_OBSERVER_RECORDS}) from None
         ack()
         runtime.wake_deliveries()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from workflows.privacy import led_school_ids
+from workflows.refusals import Refusal
 from workflows.roster.models import School
 from workflows.roster.service import StaffProfile
 from workflows.roster.snapshot import Role
@@ -12,7 +13,7 @@ from workflows.roster.snapshot import Role
 NOT_ON_YOUR_PLAN = "That visit isn't on your plan."
 
 
-class RotationError(ValueError):
+class RotationError(Refusal, ValueError):
     """A request the rotation cannot honour; the message is fit to show the person who asked."""
 
 

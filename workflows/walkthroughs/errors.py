@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from workflows.refusals import Refusal
 from workflows.walkthroughs.models import KEY_MAX
 
 
-class NotAllowed(Exception):
+class NotAllowed(Refusal):
     """The viewer may not do this (a teacher logging a walkthrough, someone else's walkthrough...)."""
 
 
-class TooLate(Exception):
+class TooLate(Refusal):
     """The 24 hours in which a walkthrough can be edited are over."""
 
 
-class InvalidWalkthrough(Exception):
+class InvalidWalkthrough(Refusal):
     """Field-by-field problems with what was submitted; keys are `Field` names or `look_for:<id>`."""
 
     def __init__(self, errors: Mapping[str, str]):

@@ -13,35 +13,19 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TypeVar
 
-from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import ids
-from bot.listeners.payloads import as_int
+from bot.callers import Caller
+from bot.payloads import as_int
 from bot.runtime import Runtime
-from bot.slack_directory import SlackUserDirectory
 from workflows.db import transaction
 from workflows.privacy import Viewer
-from workflows.roster.service import identify
 from workflows.walkthroughs.capture import WalkthroughEntry
 from workflows.walkthroughs.errors import Field, NotAllowed
 from workflows.walkthroughs.models import KEY_MAX
 
 T = TypeVar("T")
-
-
-def viewer_for(session: Session, client: WebClient, slack_user_id: str) -> Viewer | None:
-    """The person behind a Slack user, or None when they aren't on the roster."""
-    profile = identify(session, slack_user_id=slack_user_id, emails=SlackUserDirectory(client))
-    return Viewer.of(profile) if profile is not None else None
-
-
-def acting_viewer(session: Session, client: WebClient, slack_user_id: str) -> Viewer:
-    """The person behind a Slack user; someone not on the roster may do nothing (`NotAllowed`)."""
-    viewer = viewer_for(session, client, slack_user_id)
-    if viewer is None:
-        raise NotAllowed("not on the roster")
-    return viewer
 
 
 def known(walkthrough_id: int | None) -> int:
@@ -51,13 +35,12 @@ def known(walkthrough_id: int | None) -> int:
     return walkthrough_id
 
 
-def read_clicked(
-    runtime: Runtime, client: WebClient, body: dict, read: Callable[[Session, Viewer, int], T]
-) -> T:
+def read_clicked(runtime: Runtime, caller: Caller, body: dict, read: Callable[[Session, Viewer, int], T]) -> T:
     """Read what a walkthrough's button needs, as the person who clicked it, in one transaction."""
     walkthrough_id = known(clicked_id(body))
+    viewer = caller.acting()
     with transaction(runtime.sessions) as session:
-        return read(session, acting_viewer(session, client, body["user"]["id"]), walkthrough_id)
+        return read(session, viewer, walkthrough_id)
 
 
 def clicked_id(body: dict) -> int | None:

@@ -1,0 +1,40 @@
+"""The rotation's answers: `/rounds today`, `/rounds coverage`, and the leader's "Today" on the App Home."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.blocks import rotation as blocks
+from bot.runtime import Runtime
+from workflows.db import transaction
+from workflows.roster.service import StaffProfile
+from workflows.rotation.coverage import coverage_for_leader
+from workflows.rotation.days import leader_days_today
+from workflows.rotation.leaders import is_leader
+
+
+def today(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
+    """`/rounds today`: the leader's visits today at each school they lead (as planned and stored)."""
+    if not is_leader(profile):
+        return blocks.refusal(blocks.LEADERS_ONLY)
+    with transaction(runtime.sessions) as session:
+        days = leader_days_today(session, leader_id=profile.person.id or 0, now=runtime.clock())
+    return blocks.today_reply(days)
+
+
+def coverage(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
+    """`/rounds coverage`: the teachers the leader has not seen in the last cycle, longest first."""
+    if not is_leader(profile):
+        return blocks.refusal(blocks.LEADERS_ONLY)
+    with transaction(runtime.sessions) as session:
+        found = coverage_for_leader(session, leader_id=profile.person.id or 0, now=runtime.clock())
+    return blocks.coverage_reply(found)
+
+
+def home_today(session: Session, profile: StaffProfile, now: datetime) -> list[dict]:
+    """The App Home's "Today" and "Coverage" for a leader (a `HomeSection` builder)."""
+    leader_id = profile.person.id or 0
+    days = leader_days_today(session, leader_id=leader_id, now=now)
+    return blocks.home_section(days, coverage_for_leader(session, leader_id=leader_id, now=now))

@@ -1,0 +1,94 @@
+"""Who is calling: resolved once per request by a Bolt middleware, before any listener runs.
+
+Every request from a person carries their workspace and their roster profile in `context["caller"]`.
+The profile is looked up in that workspace's roster only, so a request signed correctly but coming from
+workspace A never finds anyone, or anything, of workspace B.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_bolt import BoltContext
+
+from bot.blocks.help import NOT_ON_ROSTER
+from bot.runtime import Runtime
+from bot.slack_directory import SlackUserDirectory
+from workflows.db import transaction
+from workflows.privacy import Viewer
+from workflows.refusals import Refusal
+from workflows.roster.service import StaffProfile, identify
+from workflows.workspaces.models import DEFAULT_WORKSPACE
+from workflows.workspaces.service import workspace_key
+
+CALLER = "caller"
+
+
+class NotOnRoster(Refusal):
+    def __init__(self) -> None:
+        super().__init__(NOT_ON_ROSTER)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The person behind a request, as far as Rounds knows them."""
+
+    workspace: str
+    slack_user_id: str | None
+    profile: StaffProfile | None
+
+    @property
+    def viewer(self) -> Viewer | None:
+        return Viewer.of(self.profile) if self.profile is not None else None
+
+    def acting(self) -> Viewer:
+        """The caller as a viewer; someone not on the roster may do nothing (`NotOnRoster`)."""
+        if self.profile is None:
+            raise NotOnRoster()
+        return Viewer.of(self.profile)
+
+    def known(self) -> StaffProfile:
+        """The caller's roster profile; `NotOnRoster` for anyone else."""
+        if self.profile is None:
+            raise NotOnRoster()
+        return self.profile
+
+
+def caller_of(context: BoltContext) -> Caller:
+    return context[CALLER]
+
+
+def request_workspace(runtime: Runtime, context: BoltContext) -> str:
+    """The workspace key of a request: always the default in single-workspace mode."""
+    if not runtime.settings.multi_workspace:
+        return DEFAULT_WORKSPACE
+    return workspace_key(
+        team_id=context.team_id,
+        enterprise_id=context.enterprise_id,
+        is_enterprise_install=bool(context.is_enterprise_install),
+    )
+
+
+def _user_of(body: dict) -> str | None:
+    user = body.get("user_id") or body.get("user") or (body.get("event") or {}).get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return user if isinstance(user, str) and user else None
+
+
+def resolve_caller(runtime: Runtime) -> Callable[..., None]:
+    """The middleware: `context["caller"]` for every request (profile None when no person is behind it)."""
+
+    def middleware(context: BoltContext, body: dict, next: Callable[[], None]) -> None:
+        user_id = _user_of(body)
+        workspace = request_workspace(runtime, context)
+        profile = None
+        if user_id is not None:
+            with transaction(runtime.sessions) as session:
+                directory = SlackUserDirectory(context.client) if context.client is not None else None
+                profile = identify(session, workspace=workspace, slack_user_id=user_id, emails=directory)
+        context[CALLER] = Caller(workspace=workspace, slack_user_id=user_id, profile=profile)
+        next()
+
+    return middleware
