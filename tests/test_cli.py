@@ -156,3 +156,15 @@ def test_rounds_worker_sends_what_is_queued_and_stops_cleanly_on_sigterm(databas
     assert [m["text"] for m in slack.messages(slack.dm_channel_for("UTEACH"))] == ["Hello"]
     with sessions() as session:
         assert get(session, key="test:worker:1").status == "sent"
+
+
+def test_help_starts_without_loading_slack_the_web_server_or_the_database():
+    """`rounds --help` (and a container's health check) should not pay for importing the whole app."""
+    probe = (
+        "import sys; from bot.cli import cli; from typer.testing import CliRunner; "
+        "assert CliRunner().invoke(cli, ['--help']).exit_code == 0; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'slack_bolt', 'slack_sdk', 'fastapi', 'uvicorn', 'sqlalchemy', 'alembic', 'workflows'}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
