@@ -60,11 +60,24 @@ def open_database(settings: Settings, *, migrate: bool) -> Engine:
         pending = migrations.pending_revisions(engine)
     except Exception as error:
         fail(f"cannot reach the database ({type(error).__name__}): check DATABASE_URL")
-    if pending and migrate:
-        migrations.upgrade(settings.database_url)
-    elif pending:
+    if pending and not migrate:
         fail(str(migrations.SchemaOutOfDate(pending)))
+    if pending:
+        migrate_now(settings)
     return engine
+
+
+def migrate_now(settings: Settings) -> list[str]:
+    """Apply what is pending (once, even with several processes starting together) and say what was done."""
+    import migrations
+
+    try:
+        applied = migrations.upgrade(settings.database_url)
+    except Exception as error:
+        fail(f"migration failed ({type(error).__name__}): {error}")
+    if applied:
+        out.print(f"Applied migration(s) {', '.join(applied)}.", highlight=False)
+    return applied
 
 
 def progress() -> Progress:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.common import fail, load_settings, out
+from bot.cli.common import load_settings, migrate_now, out
 
 commands = typer.Typer()
 db = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -14,11 +14,5 @@ commands.add_typer(db, name="db")
 @db.command("upgrade")
 def upgrade() -> None:
     """Create or upgrade the database schema to the latest version."""
-    import migrations
-
-    settings = load_settings()
-    try:
-        migrations.upgrade(settings.database_url)
-    except Exception as error:
-        fail(f"migration failed: {error}")
+    migrate_now(load_settings())
     out.print("Database schema is up to date.")
