@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -73,11 +75,32 @@ def pending_revisions(engine: Engine) -> list[str]:
         return _pending(connection, engine.url.render_as_string(hide_password=False))
 
 
-def current_and_head(connection: Connection) -> tuple[str | None, str]:
-    """The schema revision the database is at (None before the first migration) and the newest one."""
+@dataclass(frozen=True)
+class SchemaStatus:
+    """Where a database's schema stands against the migrations this code ships."""
+
+    current: str | None  # None: never migrated
+    head: str
+    state: str  # "current" | "behind" (migrations to apply) | "unknown" (a revision this code lacks: newer)
+
+
+def schema_status(connection: Connection) -> SchemaStatus:
+    """The database's revision against this code's newest one (reads alembic_version, nothing else)."""
     applied = MigrationContext.configure(connection).get_current_heads()
-    script = ScriptDirectory(str(HERE))
-    return (applied[0] if applied else None), script.get_current_head() or ""
+    connection.rollback()
+    script = _script()
+    head = script.get_current_head() or ""
+    current = applied[0] if applied else None
+    if current == head:
+        return SchemaStatus(current, head, "current")
+    known = {revision.revision for revision in script.walk_revisions()}
+    return SchemaStatus(current, head, "behind" if current is None or current in known else "unknown")
+
+
+@cache
+def _script() -> ScriptDirectory:
+    """The migration scripts, read once per process: they do not change while it runs."""
+    return ScriptDirectory(str(HERE))
 
 
 def _pending(connection: Connection, url: str) -> list[str]:

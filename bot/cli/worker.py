@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -25,9 +25,13 @@ def worker(
         int, typer.Option(min=1, max=32, help="sender threads (channels sent in parallel)")
     ] = 4,
     migrate: Annotated[bool, typer.Option(help="apply pending migrations at start")] = False,
+    heartbeat_every: Annotated[
+        float, typer.Option(min=1, help="seconds between heartbeats (read by `rounds healthcheck`)")
+    ] = 30,
 ) -> None:
     """Run the scheduled jobs (each school's morning reminders) and send every queued message to Slack."""
     from bot.delivery_worker import DeliveryWorker, make_worker_client
+    from bot.health import add_heartbeat
     from bot.jobs import build_scheduler
     from bot.runtime import Runtime
     from workflows.db import make_sessions
@@ -42,6 +46,7 @@ def worker(
         scheduler = build_scheduler(Runtime(settings=settings, sessions=sessions))
     except MissingSetting as error:
         fail(str(error), 2)
+    add_heartbeat(scheduler, sessions, worker=delivery.name, every=timedelta(seconds=heartbeat_every))
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
