@@ -1,4 +1,5 @@
-"""The HTTP endpoint: `POST /slack/events` for everything Slack sends, `GET /healthz` for the platform."""
+"""The HTTP endpoint: `POST /slack/events` for everything Slack sends, `GET /healthz` and `GET /metrics`
+for the platform."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from bot import health
+from bot.app import RoundsApp
+from bot.metrics import CONTENT_TYPE, Metrics
+from workflows.db import make_sessions
 
 # Slack's payloads are a few kilobytes; anything far larger is not from Slack.
 MAX_BODY_BYTES = 1_000_000
@@ -35,5 +39,13 @@ def build_server(*, app: App, engine: Engine) -> FastAPI:
         usable. An old heartbeat is reported, not failed: see bot/health.py."""
         report = health.check(engine, now=datetime.now(UTC))
         return JSONResponse(report.as_json(), status_code=200 if report.ok else 503)
+
+    metrics = app.metrics if isinstance(app, RoundsApp) else Metrics()
+    metrics.watch_database(make_sessions(engine))
+
+    @server.get("/metrics")
+    def prometheus() -> Response:
+        """Prometheus' text format: request latency here, outbox and job figures from the database."""
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     return server

@@ -7,19 +7,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 import migrations
-from bot.app import build_app
 from bot.cli import cli
-from bot.demo.serve import serve_in_thread
 from bot.health import this_host
-from bot.runtime import Runtime
-from bot.server import build_server
-from bot.settings import Settings
-from bot.slack_client import make_client
-from workflows.db import Sessions, make_engine, make_sessions, transaction
+from tests.health.support import server_on, unreachable_url
+from workflows.db import Sessions, make_engine, transaction
 from workflows.deliveries.service import enqueue
 from workflows.health.service import beat
 
@@ -72,11 +66,6 @@ def test_an_old_heartbeat_is_reported_but_does_not_fail_serve(rounds, sessions):
     assert answer.json()["worker"]["last_heartbeat_age_seconds"] >= 7200
 
 
-def _server_on(engine: Engine, settings: Settings):
-    app = build_app(Runtime(settings=settings, sessions=make_sessions(engine)), client=make_client(settings))
-    return serve_in_thread(build_server(app=app, engine=engine))
-
-
 @pytest.fixture
 def behind_url(tmp_path) -> str:
     """A database whose schema stopped at 0005, as after deploying new code without migrating."""
@@ -87,7 +76,7 @@ def behind_url(tmp_path) -> str:
 
 def test_healthz_is_503_when_the_schema_is_behind(behind_url, settings):
     engine = make_engine(behind_url)
-    with _server_on(engine, settings) as url:
+    with server_on(engine, settings) as url:
         answer = httpx.get(f"{url}/healthz")
     engine.dispose()
     assert answer.status_code == 503
@@ -99,8 +88,8 @@ def test_healthz_is_503_when_the_schema_is_behind(behind_url, settings):
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path, settings):
-    engine = make_engine(f"sqlite:///{tmp_path}/no/such/folder/rounds.sqlite3")
-    with _server_on(engine, settings) as url:
+    engine = make_engine(unreachable_url(tmp_path))
+    with server_on(engine, settings) as url:
         answer = httpx.get(f"{url}/healthz")
     assert answer.status_code == 503
     assert answer.json() == {"ok": False, "database": {"reachable": False, "error": "OperationalError"}}
@@ -148,7 +137,7 @@ def test_healthcheck_fails_on_a_schema_behind_or_an_unreachable_database(behind_
     assert behind.exit_code == 1
     assert behind.output == f"unhealthy: schema behind (at 0005, head {HEAD})\n"
 
-    gone = _healthcheck(f"sqlite:///{tmp_path}/no/such/folder/rounds.sqlite3")
+    gone = _healthcheck(unreachable_url(tmp_path))
     assert gone.exit_code == 1
     assert gone.output == "unhealthy: database unreachable (OperationalError)\n"
 
