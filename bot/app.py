@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -10,16 +11,23 @@ from slack_sdk import WebClient
 from bot import listeners, logs
 from bot.callers import resolve_caller
 from bot.errors import register_error_handler
+from bot.metrics import Metrics
 from bot.runtime import Runtime
 
 
 class RoundsApp(App):
-    """Bolt's App, plus one log line per request (HTTP and Socket Mode alike, rejected ones included)."""
+    """Bolt's App, plus one log line and one latency observation per request (HTTP and Socket Mode alike,
+    rejected ones included). `metrics` is what `GET /metrics` serves."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metrics = Metrics()
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
         response = super().dispatch(req)
         logs.log_slack_request(req.body, status=response.status, started=started)
+        self.metrics.observe_request(req.body, status=response.status, seconds=time.perf_counter() - started)
         return response
 
 

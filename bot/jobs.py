@@ -15,7 +15,6 @@ from __future__ import annotations
 import time as timer
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -196,13 +195,12 @@ def sync_school_jobs(
 
 def build_scheduler(
     runtime: Runtime,
-    client: Any = None,
     *,
     calendars: RotationCalendars | None = None,
     grace: timedelta = CATCH_UP_GRACE,
 ) -> BackgroundScheduler:
     """The `rounds worker` scheduler (not started): school reminder jobs, their refresh, and the catch-up,
-    which runs once as soon as the scheduler starts. `client` is unused: messages go through the outbox."""
+    which runs once as soon as the scheduler starts. It needs no Slack client: jobs write to the outbox."""
     calendars = calendars if calendars is not None else calendars_from_settings(runtime.settings)
     scheduler = BackgroundScheduler(timezone=UTC)
     sync_school_jobs(scheduler, runtime, calendars, grace=grace)

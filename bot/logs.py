@@ -20,6 +20,10 @@ def configure(level: str = "INFO") -> None:
     # The SDKs log request bodies (message text, evidence) at DEBUG; keep them above that.
     for noisy in ("slack_sdk", "slack_bolt", "googleapiclient", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
+    # Alembic narrates every migration at INFO ("Context impl…", "Running upgrade…"), ahead of a command's
+    # own output; the command says what it applied. Its lines come back with LOG_LEVEL=DEBUG.
+    debug = logging.getLogger().level <= logging.DEBUG
+    logging.getLogger("alembic").setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 def logger(name: str | None = None) -> logging.Logger:

@@ -1,13 +1,21 @@
-"""The HTTP endpoint: `POST /slack/events` for everything Slack sends, `GET /healthz` for the platform."""
+"""The HTTP endpoint: `POST /slack/events` for everything Slack sends, `GET /healthz` and `GET /metrics`
+for the platform."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+
+from bot import health
+from bot.app import RoundsApp
+from bot.metrics import CONTENT_TYPE, Metrics
+from workflows.db import make_sessions
 
 # Slack's payloads are a few kilobytes; anything far larger is not from Slack.
 MAX_BODY_BYTES = 1_000_000
@@ -27,11 +35,17 @@ def build_server(*, app: App, engine: Engine) -> FastAPI:
 
     @server.get("/healthz")
     def healthz() -> JSONResponse:
-        try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception as error:  # any failure to reach the database is "unhealthy"
-            return JSONResponse({"ok": False, "database": type(error).__name__}, status_code=503)
-        return JSONResponse({"ok": True})
+        """Database, schema, outbox backlog and worker heartbeat; 503 when the database or schema is not
+        usable. An old heartbeat is reported, not failed: see bot/health.py."""
+        report = health.check(engine, now=datetime.now(UTC))
+        return JSONResponse(report.as_json(), status_code=200 if report.ok else 503)
+
+    metrics = app.metrics if isinstance(app, RoundsApp) else Metrics()
+    metrics.watch_database(make_sessions(engine))
+
+    @server.get("/metrics")
+    def prometheus() -> Response:
+        """Prometheus' text format: request latency here, outbox and job figures from the database."""
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     return server

@@ -111,7 +111,7 @@ def test_rounds_serve_migrates_a_fresh_database_and_answers_slack(tmp_path, slac
                     assert server.poll() is None, server.stdout.read().decode()
                     assert time.monotonic() < deadline, "rounds serve did not start"
                     time.sleep(0.2)
-            assert health.json() == {"ok": True}
+            assert health.status_code == 200 and health.json()["ok"] is True
             driver = SlackDriver(SlackRequestSigner(SIGNING_SECRET), slack, http)
             reply = driver.command("UNOBODY", "/rounds", "help")
             assert reply.status_code == 200
@@ -150,6 +150,13 @@ def test_rounds_worker_sends_what_is_queued_and_stops_cleanly_on_sigterm(databas
             assert worker.poll() is None, worker.stdout.read().decode()
             assert time.monotonic() < deadline, "rounds worker sent nothing"
             time.sleep(0.1)
+        # A container health check passes once the worker has beaten (at start, then every 30 s).
+        while (
+            check := CliRunner().invoke(cli, ["healthcheck", "--max-heartbeat-age", "120"], env=env)
+        ).exit_code:
+            assert time.monotonic() < deadline, check.output
+            time.sleep(0.1)
+        assert check.output.startswith("healthy: database reachable")
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=15) == 0
     finally:
@@ -158,3 +165,15 @@ def test_rounds_worker_sends_what_is_queued_and_stops_cleanly_on_sigterm(databas
     assert [m["text"] for m in slack.messages(slack.dm_channel_for("UTEACH"))] == ["Hello"]
     with sessions() as session:
         assert get(session, key="test:worker:1").status == "sent"
+
+
+def test_help_starts_without_loading_slack_the_web_server_or_the_database():
+    """`rounds --help` (and a container's health check) should not pay for importing the whole app."""
+    probe = (
+        "import sys; from bot.cli import cli; from typer.testing import CliRunner; "
+        "assert CliRunner().invoke(cli, ['--help']).exit_code == 0; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'slack_bolt', 'slack_sdk', 'fastapi', 'uvicorn', 'sqlalchemy', 'alembic', 'workflows'}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

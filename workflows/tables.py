@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from workflows.deliveries import models as deliveries
 from workflows.frameworks import models as frameworks
+from workflows.health import models as health
 from workflows.roster import models as roster
 from workflows.rotation import models as rotation
 from workflows.walkthroughs import models as walkthroughs
@@ -11,4 +12,4 @@ from workflows.workspaces import models as workspaces
 
 metadata = SQLModel.metadata
 
-__all__ = ["deliveries", "frameworks", "metadata", "roster", "rotation", "walkthroughs", "workspaces"]
+__all__ = ["deliveries", "frameworks", "health", "metadata", "roster", "rotation", "walkthroughs", "workspaces"]

@@ -133,4 +133,4 @@ def test_tampered_body_is_rejected(rounds, sessions, slack):
 def test_healthz_answers_when_the_database_is_reachable(rounds):
     response = rounds.http.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"ok": True}
+    assert response.json()["ok"] is True and response.json()["database"] == {"reachable": True}

@@ -1,0 +1,95 @@
+"""What every `rounds` command shares: the consoles, clear failures, settings and the database.
+
+Only light imports here: `rounds --help` and the quick commands must not load Slack, FastAPI or the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from bot import logs
+from bot.settings import MissingSetting, Settings
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from sqlalchemy import Engine
+
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One red line on stderr and a non-zero exit: the way every command refuses."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    """The settings from the environment (bad values are a usage error, exit 2), with logging configured."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        fail(f"bad configuration: {problems}", 2)
+    logs.configure(settings.log_level)
+    return settings
+
+
+@contextmanager
+def required_settings() -> Iterator[None]:
+    """Turns a missing setting into a usage error that names the variable to set."""
+    try:
+        yield
+    except MissingSetting as error:
+        fail(str(error), 2)
+
+
+def open_database(settings: Settings, *, migrate: bool) -> Engine:
+    """The engine, with the schema brought up to date (migrate) or checked (refuse when behind)."""
+    import migrations
+    from workflows.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        pending = migrations.pending_revisions(engine)
+    except Exception as error:
+        fail(f"cannot reach the database ({type(error).__name__}): check DATABASE_URL")
+    if pending and not migrate:
+        fail(str(migrations.SchemaOutOfDate(pending)))
+    if pending:
+        migrate_now(settings)
+    return engine
+
+
+def migrate_now(settings: Settings) -> list[str]:
+    """Apply what is pending (once, even with several processes starting together) and say what was done."""
+    import migrations
+
+    try:
+        applied = migrations.upgrade(settings.database_url)
+    except Exception as error:
+        fail(f"migration failed ({type(error).__name__}): {error}")
+    if applied:
+        out.print(f"Applied migration(s) {', '.join(applied)}.", highlight=False)
+    return applied
+
+
+def progress() -> Progress:
+    """A progress bar on stderr, shown only on a terminal and gone when done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )

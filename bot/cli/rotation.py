@@ -1,0 +1,140 @@
+"""`rounds plan` (a day's visits, and with --explain why and how good the cycle is) and `rounds remind`."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import fail, load_settings, open_database, out, required_settings
+
+commands = typer.Typer()
+
+
+def parse_day(text: str | None) -> date | None:
+    """An ISO date (2026-11-24), or None for "today"; anything else is a usage error."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date like 2026-11-24") from None
+
+
+@commands.command("plan")
+def plan(
+    day: Annotated[
+        str | None, typer.Option("--date", help="the school day to plan, YYYY-MM-DD (default: today)")
+    ] = None,
+    school: Annotated[
+        str | None, typer.Option(help="one school, by id, OneRoster sourcedId or name (default: all)")
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="also simulate the whole cycle and report its quality")
+    ] = False,
+) -> None:
+    """Plan (once, then stored) and print each leader's visits for a day, with the reason for each."""
+    from bot.blocks.rotation import leader_day_lines
+    from bot.calendars import calendars_from_settings
+    from workflows.db import make_sessions, transaction
+    from workflows.rotation.coverage import explain_cycle
+    from workflows.rotation.inputs import local_today
+    from workflows.rotation.plans import plan_school_day
+
+    when = parse_day(day)
+    settings = load_settings()
+    sessions = make_sessions(open_database(settings, migrate=False))
+    calendars = calendars_from_settings(settings)
+    now = datetime.now(UTC)
+    with transaction(sessions) as session:
+        chosen = _schools(session, school, fail)
+    for s in chosen:
+        target = when or local_today(s, now)
+        with transaction(sessions) as session:
+            result = plan_school_day(session, school_id=s.id or 0, day=target, calendars=calendars, now=now)
+        out.rule(f"{result.school_name} — {target:%a %Y-%m-%d} ({result.day_type})")
+        if not result.school_day:
+            for note in result.notes:
+                out.print(note, highlight=False, markup=False)
+            continue
+        if not result.leaders:
+            out.print("No leaders at this school.", highlight=False)
+        for leader_day in result.leaders:
+            out.print(f"[bold]{leader_day.leader_name}[/]", highlight=False)
+            for line in leader_day_lines(leader_day):
+                out.print(line, highlight=False, markup=False)
+        for note in result.notes:
+            out.print(note, highlight=False, markup=False)
+        if explain:
+            with transaction(sessions) as session:
+                quality = explain_cycle(session, school_id=s.id or 0, day=target, calendars=calendars)
+            out.print("[bold]The whole cycle, if every planned visit is made:[/]", highlight=False)
+            for line in quality.lines() if quality else ("Not a school day: no cycle to simulate.",):
+                out.print(f"  {line}", highlight=False, markup=False)
+
+
+@commands.command("remind")
+def remind(
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help="the school day, YYYY-MM-DD (default: each school's today)"),
+    ] = None,
+    timeout: Annotated[float, typer.Option(min=1, help="seconds to wait for Slack before giving up")] = 120,
+) -> None:
+    """Plan the day and send every leader's morning DM now; waits until they are delivered.
+
+    Running it again sends nothing new: each DM has its own idempotency key.
+    """
+    from bot.calendars import calendars_from_settings
+    from bot.delivery_worker import DeliveryWorker, make_worker_client
+    from bot.jobs import remind_all
+    from workflows.db import make_sessions, transaction
+    from workflows.deliveries.models import DeliveryStatus
+    from workflows.deliveries.service import get
+
+    when = parse_day(day)
+    settings = load_settings()
+    with required_settings():
+        client = make_worker_client(settings)
+    sessions = make_sessions(open_database(settings, migrate=False))
+    started = datetime.now(UTC)
+    runs = remind_all(sessions, calendars=calendars_from_settings(settings), now=started, day=when)
+    DeliveryWorker(sessions, client).drain(timeout=timeout)
+    counts = {"sent": 0, "already sent": 0, "failed": 0, "still waiting": 0}
+    with transaction(sessions) as session:
+        for key in (key for run in runs for key in run.keys):
+            row = get(session, key=key)
+            if row is None or row.status == DeliveryStatus.FAILED:
+                counts["failed"] += 1
+            elif row.status != DeliveryStatus.SENT:
+                counts["still waiting"] += 1
+            elif row.sent_at is not None and row.sent_at >= started:
+                counts["sent"] += 1
+            else:
+                counts["already sent"] += 1
+    for run in runs:
+        what = (
+            f"{run.queued} new, {run.already} already queued"
+            if run.school_day
+            else "not a school day, nothing sent"
+        )
+        extra = f"; {run.no_slack} leader(s) not on Slack" if run.no_slack else ""
+        out.print(f"{run.school_name} — {run.day}: {what}{extra}", highlight=False)
+    out.print(", ".join(f"{n} {label}" for label, n in counts.items()), highlight=False)
+    if counts["failed"] or counts["still waiting"]:
+        raise typer.Exit(1)
+
+
+def _schools(session, ref, fail):  # type: ignore[no-untyped-def]
+    from workflows.rotation.inputs import school_by_ref, schools
+
+    if ref is None:
+        found = schools(session)
+        if not found:
+            fail("no schools yet: import a roster first (`rounds import-roster PATH`)")
+        return found
+    school = school_by_ref(session, ref)
+    if school is None:
+        fail(f"unknown school {ref!r}: use its id, OneRoster sourcedId or name", 2)
+    return [school]
