@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import err, load_settings, open_database, out, progress
+from bot.cli.common import err, fail, load_settings, open_database, out, progress
 
 commands = typer.Typer()
 
@@ -21,19 +21,34 @@ def import_roster(
         ),
     ],
     match_slack: Annotated[bool, typer.Option(help="match staff to Slack users by email")] = True,
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            help="the Slack workspace (T…, or E… for an org-wide install) the district belongs to; "
+            "needed only when Rounds is installed in more than one"
+        ),
+    ] = None,
 ) -> None:
     """Import schools, staff, classes, teams, bell schedules and calendars. All or nothing; safe to repeat."""
     from rich.table import Table
 
     from bot.slack_client import make_client
     from bot.slack_directory import SlackUserDirectory
+    from bot.slack_tokens import bot_tokens
     from integrations.oneroster import read_bundle
     from workflows.db import make_sessions, transaction
+    from workflows.refusals import Refusal
     from workflows.roster.service import apply_roster, link_slack_users
     from workflows.roster.snapshot import RosterError
+    from workflows.workspaces.service import choose_workspace
 
     settings = load_settings()
     sessions = make_sessions(open_database(settings, migrate=False))
+    try:
+        with transaction(sessions) as session:
+            chosen = choose_workspace(session, asked=workspace, multi_workspace=settings.multi_workspace)
+    except Refusal as refused:
+        fail(str(refused), 2)
     try:
         with progress() as bars:
             tasks: dict[str, int] = {}
@@ -53,7 +68,7 @@ def import_roster(
         raise typer.Exit(1) from None
 
     with transaction(sessions) as session:
-        summary = apply_roster(session, snapshot=snapshot)
+        summary = apply_roster(session, snapshot=snapshot, workspace=chosen)
     table = Table("records", "created", "updated", "unchanged", "deactivated", title="Roster imported")
     for kind, counts in summary.counts.items():
         table.add_row(kind, *(str(counts[k]) for k in ("created", "updated", "unchanged", "deactivated")))
@@ -62,11 +77,12 @@ def import_roster(
 
     if not match_slack:
         return
-    if settings.slack_bot_token is None:
+    if not settings.multi_workspace and settings.slack_bot_token is None:
         out.print("SLACK_BOT_TOKEN is not set: staff were not matched to Slack users.")
         return
+    client = make_client(settings, token=bot_tokens(settings, sessions).bot_token(chosen))
     with transaction(sessions) as session:
-        linked = link_slack_users(session, directory=SlackUserDirectory(make_client(settings)))
+        linked = link_slack_users(session, directory=SlackUserDirectory(client), workspace=chosen)
         out.print(
             f"Matched to Slack by email: {len(linked.matched)}; not found in Slack: {len(linked.unmatched)}"
         )

@@ -7,9 +7,17 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from workflows.refusals import Refusal
 from workflows.workspaces.models import DEFAULT_WORKSPACE, Workspace
 
-__all__ = ["DEFAULT_WORKSPACE", "Installed", "record_install", "record_uninstall", "workspace_key"]
+__all__ = [
+    "DEFAULT_WORKSPACE",
+    "Installed",
+    "choose_workspace",
+    "record_install",
+    "record_uninstall",
+    "workspace_key",
+]
 
 
 def workspace_key(*, team_id: str | None, enterprise_id: str | None, is_enterprise_install: bool) -> str:
@@ -66,6 +74,26 @@ def record_uninstall(session: Session, *, key: str, reason: str, now: datetime) 
         session.add(workspace)
         session.flush()
     return workspace
+
+
+def choose_workspace(session: Session, *, asked: str | None, multi_workspace: bool) -> str:
+    """The workspace a roster import goes to: the one asked for, or the only one there is."""
+    if not multi_workspace:
+        if asked not in (None, DEFAULT_WORKSPACE):
+            raise Refusal(
+                "--workspace is for a Rounds installed in several workspaces over OAuth (SLACK_CLIENT_ID); "
+                "with one SLACK_BOT_TOKEN the roster goes to that token's workspace: leave --workspace out"
+            )
+        return DEFAULT_WORKSPACE
+    present = installed(session)
+    names = ", ".join(f"{w.id} ({w.name or 'unnamed'})" for w in present) or "none yet (install from /slack/install)"
+    if asked is None:
+        if len(present) == 1:
+            return present[0].id
+        raise Refusal(f"say which workspace the district belongs to with --workspace; installed: {names}")
+    if asked not in {w.id for w in present}:
+        raise Refusal(f"Rounds is not installed in workspace {asked}; installed: {names}")
+    return asked
 
 
 def find(session: Session, *, key: str) -> Workspace | None:
