@@ -123,3 +123,30 @@ def test_catch_up_does_nothing_at_the_weekend(runtime, sessions, demo, clock):
 
     assert set(catch_up(runtime, CALENDARS).values()) == {"not_due"}
     assert queued(sessions) == 0
+
+
+def test_schools_of_a_workspace_rounds_was_removed_from_get_no_reminder_jobs(runtime, sessions, demo, clock):
+    from datetime import UTC, datetime
+
+    from workflows.roster.models import School
+    from workflows.workspaces.service import record_install, record_uninstall
+
+    schools = ids_of(sessions)
+    with transaction(sessions) as session:
+        record_install(
+            session, team_id="T0SUMMIT", enterprise_id=None, is_enterprise_install=False, name="Summit",
+            installer_user_id=None, now=datetime(2026, 11, 1, tzinfo=UTC),
+        )  # fmt: skip
+        summit = session.get(School, schools[SUMMIT])
+        summit.workspace = "T0SUMMIT"
+        session.add(summit)
+    assert build_scheduler(runtime, calendars=CALENDARS).get_job(job_id(schools[SUMMIT])) is not None
+
+    with transaction(sessions) as session:
+        record_uninstall(session, key="T0SUMMIT", reason="app_uninstalled", now=datetime(2026, 11, 29, tzinfo=UTC))
+    scheduler = build_scheduler(runtime, calendars=CALENDARS)
+    clock.now = at(MONDAY, 9)
+
+    assert scheduler.get_job(job_id(schools[SUMMIT])) is None
+    assert scheduler.get_job(job_id(schools[CEDAR])) is not None
+    assert catch_up(runtime, CALENDARS) == {schools[CEDAR]: "missed"}

@@ -32,6 +32,7 @@ from workflows.rotation.calendars import BusyByLeader, CalendarUnavailable, Lead
 from workflows.rotation.leaders import RotationError
 from workflows.rotation.models import PlannedVisit, VisitStatus
 from workflows.walkthroughs.models import Walkthrough
+from workflows.workspaces.models import Workspace
 
 SCHOOL_YEAR_START = (7, 1)  # cycles count from July 1
 LOOKAHEAD = timedelta(days=60)  # enough calendar after a day to finish its cycle
@@ -48,7 +49,11 @@ def school(session: Session, school_id: int) -> School:
 
 
 def schools(session: Session) -> list[School]:
-    return list(session.exec(select(School).order_by(col(School.id))).all())
+    """The schools Rounds serves now: those of a workspace it was removed from wait, with their data,
+    until it is installed again or an admin removes them."""
+    gone = select(Workspace.id).where(col(Workspace.uninstalled_at).is_not(None))
+    query = select(School).where(col(School.workspace).not_in(gone)).order_by(col(School.id))
+    return list(session.exec(query).all())
 
 
 def school_by_ref(session: Session, ref: str) -> School | None:
