@@ -26,7 +26,7 @@ err = Console(stderr=True)
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """One red line on stderr and a non-zero exit: the way every command refuses."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -37,7 +37,7 @@ def load_settings() -> Settings:
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
         fail(f"bad configuration: {problems}", 2)
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     return settings
 
 

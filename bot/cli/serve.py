@@ -59,7 +59,9 @@ def serve(
     engine = open_database(settings, migrate=migrate)
     with slack_app(settings, engine, deliver=deliver) as app:
         out.print(f"Rounds is listening on http://{host}:{port}/slack/events")
-        uvicorn.run(build_server(app=app, engine=engine), host=host, port=port, log_level="warning")
+        # log_config=None: uvicorn's own lines go through Rounds' logging (text or JSON, like the rest).
+        server = build_server(app=app, engine=engine)
+        uvicorn.run(server, host=host, port=port, log_level="warning", log_config=None)
 
 
 @commands.command("socket")
