@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import err, load_settings, open_database, out, progress
+from bot.cli.common import (
+    check_slack_token,
+    err,
+    fail,
+    load_settings,
+    open_database,
+    out,
+    progress,
+    refusal_of,
+)
 
 commands = typer.Typer()
 
@@ -24,6 +33,7 @@ def import_roster(
 ) -> None:
     """Import schools, staff, classes, teams, bell schedules and calendars. All or nothing; safe to repeat."""
     from rich.table import Table
+    from slack_sdk.errors import SlackApiError
 
     from bot.slack_client import make_client
     from bot.slack_directory import SlackUserDirectory
@@ -33,6 +43,8 @@ def import_roster(
     from workflows.roster.snapshot import RosterError
 
     settings = load_settings()
+    if match_slack:
+        check_slack_token(settings)  # before anything is written: fix the token, run again
     sessions = make_sessions(open_database(settings, migrate=False))
     try:
         with progress() as bars:
@@ -65,8 +77,14 @@ def import_roster(
     if settings.slack_bot_token is None:
         out.print("SLACK_BOT_TOKEN is not set: staff were not matched to Slack users.")
         return
-    with transaction(sessions) as session:
-        linked = link_slack_users(session, directory=SlackUserDirectory(make_client(settings)))
+    try:
+        with transaction(sessions) as session:
+            linked = link_slack_users(session, directory=SlackUserDirectory(make_client(settings)))
+    except SlackApiError as error:  # nothing of the matching was written; the roster itself stays
+        code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        why = refusal_of(error) or f"Slack answered {code or error.response.status_code}"
+        fail(f"the roster was imported, but staff were not matched to Slack: {why}")
+    else:
         out.print(
             f"Matched to Slack by email: {len(linked.matched)}; not found in Slack: {len(linked.unmatched)}"
         )
