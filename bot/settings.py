@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,7 @@ class Settings(BaseSettings):
         default=None, description="the Workspace admin the service account impersonates for freebusy"
     )
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(default="text", description="json: one JSON object a line")
 
     @field_validator("database_url")
     @classmethod
@@ -35,6 +37,18 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite://", "postgresql+psycopg://")):
             raise ValueError("DATABASE_URL must start with sqlite:// or postgresql+psycopg://")
         return url
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, level: str) -> str:
+        if level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level.upper()
 
     @field_validator("slack_api_url")
     @classmethod

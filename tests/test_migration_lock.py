@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
 import migrations
 from tests.conftest import BOT_TOKEN, POSTGRES_ADMIN_URL, SIGNING_SECRET
-from tests.test_cli import _free_port
+from tests.processes import free_port, healthy, start_serve, stop, wait_until
 
 
 @pytest.fixture
@@ -43,25 +38,8 @@ def _waiting_for_the_lock(connection) -> int:
     ).scalar_one()
 
 
-def _until(condition, what: str, processes) -> None:
-    deadline = time.monotonic() + 60
-    while not condition():
-        for p in processes:
-            assert p.poll() is None, f"a server exited early:\n{p.stdout.read().decode()}"
-        assert time.monotonic() < deadline, what
-        time.sleep(0.1)
-
-
-def _healthy(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
 def test_two_servers_started_together_on_an_empty_database_migrate_it_once(empty_postgres, slack):
     env = {
-        **os.environ,
         "DATABASE_URL": empty_postgres,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -69,28 +47,18 @@ def test_two_servers_started_together_on_an_empty_database_migrate_it_once(empty
         "LOG_LEVEL": "INFO",
     }
     engine = create_engine(empty_postgres, isolation_level="AUTOCOMMIT")
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = []
     try:
         with engine.connect() as gate:
             # Hold the migration lock ourselves, so both servers are surely waiting for it at the same time.
             gate.execute(text("SELECT pg_advisory_lock(:key)"), {"key": migrations.MIGRATION_LOCK_KEY})
-            servers = [
-                subprocess.Popen(
-                    [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                )
-                for port in ports
-            ]
-            _until(lambda: _waiting_for_the_lock(gate) == 2, "both servers wait to migrate", servers)
+            servers = [start_serve(port, env) for port in ports]
+            wait_until(lambda: _waiting_for_the_lock(gate) == 2, "both servers wait to migrate", servers)
             gate.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": migrations.MIGRATION_LOCK_KEY})
-        _until(lambda: all(_healthy(port) for port in ports), "both servers answer /healthz", servers)
+        wait_until(lambda: all(healthy(port) for port in ports), "both servers answer /healthz", servers)
     finally:
-        for server in servers:
-            server.terminate()
-        outputs = [server.communicate(timeout=15)[0].decode() for server in servers]
+        outputs = ["\n".join(stop(server)) for server in servers]
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     engine.dispose()

@@ -18,7 +18,13 @@ from bot.settings import MissingSetting, Settings
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+    from slack_sdk.errors import SlackApiError
     from sqlalchemy import Engine
+
+# Slack's answers that mean "this token will not work": wrong, revoked, expired, or its user deactivated.
+TOKEN_REFUSALS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
+)
 
 out = Console()
 err = Console(stderr=True)
@@ -26,7 +32,7 @@ err = Console(stderr=True)
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """One red line on stderr and a non-zero exit: the way every command refuses."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -37,7 +43,7 @@ def load_settings() -> Settings:
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
         fail(f"bad configuration: {problems}", 2)
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     return settings
 
 
@@ -93,3 +99,37 @@ def progress() -> Progress:
         transient=True,
         disable=not err.is_terminal,
     )
+
+
+def token_refused(code: str | None) -> str:
+    """The one line an admin reads when Slack will not take the bot token."""
+    return (
+        f"Slack rejected SLACK_BOT_TOKEN ({code}): copy the Bot User OAuth Token (xoxb-…) from the app's "
+        "settings again, or reinstall the app if it was uninstalled or its token revoked"
+    )
+
+
+def refusal_of(error: SlackApiError) -> str | None:
+    """The token line for an auth error from Slack; None for any other error."""
+    code = error.response.get("error") if isinstance(error.response.data, dict) else None
+    return token_refused(code) if code in TOKEN_REFUSALS else None
+
+
+def check_slack_token(settings: Settings) -> None:
+    """Ask Slack (auth.test) whether SLACK_BOT_TOKEN works, before a command relies on it.
+
+    Single-workspace mode only: without SLACK_BOT_TOKEN there is nothing to check here.
+    """
+    if settings.slack_bot_token is None:
+        return
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from bot.slack_client import make_client
+
+    try:
+        make_client(settings).auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        fail(refusal_of(error) or f"Slack's auth.test failed ({code or error.response.status_code})")
+    except (OSError, SlackClientError) as error:
+        fail(f"cannot reach Slack at {settings.slack_api_url} ({type(error).__name__}): check SLACK_API_URL")

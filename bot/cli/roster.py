@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import err, fail, load_settings, open_database, out, progress
+from bot.cli.common import (
+    check_slack_token,
+    err,
+    fail,
+    load_settings,
+    open_database,
+    out,
+    progress,
+    refusal_of,
+)
 
 commands = typer.Typer()
 
@@ -31,6 +40,7 @@ def import_roster(
 ) -> None:
     """Import schools, staff, classes, teams, bell schedules and calendars. All or nothing; safe to repeat."""
     from rich.table import Table
+    from slack_sdk.errors import SlackApiError
 
     from bot.slack_client import make_client
     from bot.slack_directory import SlackUserDirectory
@@ -43,6 +53,8 @@ def import_roster(
     from workflows.workspaces.service import choose_workspace
 
     settings = load_settings()
+    if match_slack:
+        check_slack_token(settings)  # before anything is written: fix the token, run again
     sessions = make_sessions(open_database(settings, migrate=False))
     try:
         with transaction(sessions) as session:
@@ -81,8 +93,14 @@ def import_roster(
         out.print("SLACK_BOT_TOKEN is not set: staff were not matched to Slack users.")
         return
     client = make_client(settings, token=bot_tokens(settings, sessions).bot_token(chosen))
-    with transaction(sessions) as session:
-        linked = link_slack_users(session, directory=SlackUserDirectory(client), workspace=chosen)
+    try:
+        with transaction(sessions) as session:
+            linked = link_slack_users(session, directory=SlackUserDirectory(client), workspace=chosen)
+    except SlackApiError as error:  # nothing of the matching was written; the roster itself stays
+        code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        why = refusal_of(error) or f"Slack answered {code or error.response.status_code}"
+        fail(f"the roster was imported, but staff were not matched to Slack: {why}")
+    else:
         out.print(
             f"Matched to Slack by email: {len(linked.matched)}; not found in Slack: {len(linked.unmatched)}"
         )

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
 
-from bot.cli.common import fail, load_settings, open_database, out, required_settings
+from bot.cli.common import (
+    TOKEN_REFUSALS,
+    check_slack_token,
+    err,
+    fail,
+    load_settings,
+    open_database,
+    out,
+    required_settings,
+    token_refused,
+)
 
 commands = typer.Typer()
 
@@ -97,16 +108,19 @@ def remind(
     settings = load_settings()
     with required_settings():
         client = make_worker_client(settings)
+    check_slack_token(settings)  # a wrong token: one line, and nothing queued
     sessions = make_sessions(open_database(settings, migrate=False))
     started = datetime.now(UTC)
     runs = remind_all(sessions, calendars=calendars_from_settings(settings), now=started, day=when)
     DeliveryWorker(sessions, client).drain(timeout=timeout)
     counts = {"sent": 0, "already sent": 0, "failed": 0, "still waiting": 0}
+    errors: Counter[str | None] = Counter()
     with transaction(sessions) as session:
         for key in (key for run in runs for key in run.keys):
             row = get(session, key=key)
             if row is None or row.status == DeliveryStatus.FAILED:
                 counts["failed"] += 1
+                errors[row.last_error if row is not None else None] += 1
             elif row.status != DeliveryStatus.SENT:
                 counts["still waiting"] += 1
             elif row.sent_at is not None and row.sent_at >= started:
@@ -122,8 +136,19 @@ def remind(
         extra = f"; {run.no_slack} leader(s) not on Slack" if run.no_slack else ""
         out.print(f"{run.school_name} — {run.day}: {what}{extra}", highlight=False)
     out.print(", ".join(f"{n} {label}" for label, n in counts.items()), highlight=False)
+    if counts["failed"] and not counts["sent"] and not counts["already sent"] and not counts["still waiting"]:
+        fail(f"nothing could be sent: {_why(errors)} (see `rounds deliveries --failed`)")
     if counts["failed"] or counts["still waiting"]:
+        if errors:
+            err.print(f"not sent: {_why(errors)}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1)
+
+
+def _why(errors: Counter[str | None]) -> str:
+    """Failures by Slack's error code; a token refusal is said in full, once."""
+    refused = next((code for code in errors if code in TOKEN_REFUSALS), None)
+    listed = ", ".join(f"{n} {code or 'lost'}" for code, n in errors.most_common())
+    return f"{listed}. {token_refused(refused)}" if refused else listed
 
 
 def _schools(session, ref, fail):  # type: ignore[no-untyped-def]

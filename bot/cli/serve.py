@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli.common import load_settings, open_database, out, required_settings
+from bot.cli.common import check_slack_token, load_settings, open_database, out, required_settings
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -56,10 +56,13 @@ def serve(
     with required_settings():
         for name in ("slack_bot_token", "slack_signing_secret"):
             settings.secret(name)
+    check_slack_token(settings)
     engine = open_database(settings, migrate=migrate)
     with slack_app(settings, engine, deliver=deliver) as app:
         out.print(f"Rounds is listening on http://{host}:{port}/slack/events")
-        uvicorn.run(build_server(app=app, engine=engine), host=host, port=port, log_level="warning")
+        # log_config=None: uvicorn's own lines go through Rounds' logging (text or JSON, like the rest).
+        server = build_server(app=app, engine=engine)
+        uvicorn.run(server, host=host, port=port, log_level="warning", log_config=None)
 
 
 @commands.command("socket")
@@ -74,6 +77,7 @@ def socket(
     with required_settings():
         for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token"):
             settings.secret(name)
+    check_slack_token(settings)
     engine = open_database(settings, migrate=migrate)
     with slack_app(settings, engine, deliver=deliver) as app:
         SocketModeHandler(app, settings.secret("slack_app_token")).start()

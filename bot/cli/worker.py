@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import fail, load_settings, open_database, out
+from bot.cli.common import check_slack_token, fail, load_settings, open_database, out
 from bot.settings import MissingSetting
 
 commands = typer.Typer()
@@ -37,6 +37,7 @@ def worker(
     from workflows.db import make_sessions
 
     settings = load_settings()
+    check_slack_token(settings)  # a wrong token would fail every message it tries: refuse to start
     engine = open_database(settings, migrate=migrate)
     sessions = make_sessions(engine)
     try:

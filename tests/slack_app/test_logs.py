@@ -39,3 +39,32 @@ def test_settings_never_print_their_secrets():
     assert "xoxb-very-secret" not in shown
     assert "shh-secret" not in shown
     assert settings.secret("slack_bot_token") == "xoxb-very-secret"
+
+
+def test_a_json_line_names_an_error_but_not_its_text_or_traceback():
+    import io
+    import json
+
+    from bot.logs import JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    log = logging.getLogger("rounds.test_json")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        evidence = "Students explained their reasoning"  # a local the traceback would show
+        raise ValueError(f"could not send: {evidence}")
+    except ValueError:
+        log.exception("delivery %s failed", "walkthrough:7:teacher")
+    finally:
+        log.removeHandler(handler)
+
+    [line] = stream.getvalue().splitlines()
+    entry = json.loads(line)
+    assert entry["level"] == "ERROR" and entry["logger"] == "rounds.test_json"
+    assert entry["message"] == "delivery walkthrough:7:teacher failed"
+    assert entry["exception"] == "ValueError"
+    assert "test_logs.py:" in entry["where"]
+    assert "Students explained" not in line and "Traceback" not in line

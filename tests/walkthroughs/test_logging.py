@@ -123,3 +123,50 @@ def test_picking_a_teacher_in_the_modal_fills_in_their_classes(app, slack):
     updated = latest_view(slack, view["id"])
     class_choice = block_starting(updated, ids.WALKTHROUGH_CLASS_BLOCK)["element"]
     assert class_choice["initial_option"]["text"]["text"] == "Grade 4 Reading · period 1 · room 201"
+
+
+def test_json_logs_of_a_walkthrough_carry_no_token_and_no_evidence(database_url, district, slack):
+    """A real `rounds serve` with LOG_FORMAT=json, as a log collector sees it, at the most verbose level."""
+    import json
+
+    import httpx
+
+    from bot.demo.slack_requests import SlackDriver, SlackRequestSigner
+    from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+    from tests.processes import free_port, healthy, start_serve, stop, wait_until
+    from tests.walkthroughs.support import wait_for
+
+    strength, next_step = "Every student had a whiteboard and used it.", "Pairs compare strategies first?"
+    port = free_port()
+    server = start_serve(
+        port,
+        {
+            "DATABASE_URL": database_url,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack.api_url,
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "DEBUG",
+        },
+    )
+    try:
+        wait_until(lambda: healthy(port), "rounds serve answers /healthz", [server])
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            driver = SlackDriver(SlackRequestSigner(SIGNING_SECRET), slack, http)
+            view = open_modal(driver, slack, "ULEAD", "ben")
+            values = filled_values(view, evidence=EVIDENCE, strength=strength, next_step=next_step)
+            assert driver.submit_view("ULEAD", view, values).status_code == 200
+            wait_for(lambda: dm_messages(slack, "UBEN"), timeout=30)  # sent by serve's own worker
+    finally:
+        _, logged = stop(server)
+
+    assert EVIDENCE in message_text(dm_messages(slack, "UBEN")[0])
+    lines = [json.loads(line) for line in logged.splitlines()]
+    assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    requests = [line["message"] for line in lines if line["logger"] == "rounds.slack"]
+    assert any(
+        m.startswith("request view_submission walkthrough_modal user=ULEAD status=200") for m in requests
+    )
+    assert any(line["logger"] == "rounds.delivery" for line in lines)
+    for secret in (BOT_TOKEN, SIGNING_SECRET, EVIDENCE, strength, next_step, "24 counters"):
+        assert secret not in logged
