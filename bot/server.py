@@ -3,6 +3,8 @@ for the platform."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request, Response
@@ -21,8 +23,17 @@ from workflows.db import make_sessions
 MAX_BODY_BYTES = 1_000_000
 
 
-def build_server(*, app: App, engine: Engine) -> FastAPI:
-    server = FastAPI(title="Rounds", docs_url=None, redoc_url=None, openapi_url=None)
+def build_server(*, app: App, engine: Engine, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+    """The ASGI app; `on_shutdown` runs (in a thread) when the server stops gracefully, after the last
+    request was answered: a serving process's delivery worker stops there."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if on_shutdown is not None:
+            await run_in_threadpool(on_shutdown)
+
+    server = FastAPI(title="Rounds", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
 
     @server.post("/slack/events")
     async def slack_events(request: Request) -> Response:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,24 +23,45 @@ commands = typer.Typer()
 DELIVER_HELP = "send queued messages from this process too (off: leave it to `rounds worker`)"
 
 
+@dataclass(frozen=True)
+class Serving:
+    """A serving process's app, and how to stop its delivery worker: the message in flight is finished
+    and recorded, the rest handed back to the outbox (idempotent)."""
+
+    app: App
+    stop_deliveries: Callable[[], None]
+
+
 @contextmanager
-def slack_app(settings: Settings, engine: Engine, *, deliver: bool) -> Iterator[App]:
+def slack_app(settings: Settings, engine: Engine, *, deliver: bool) -> Iterator[Serving]:
     """The Bolt app of a serving process, with (by default) a delivery worker in the same process, so the
     messages a listener queues go out at once. Workers claim rows, so `rounds worker` may run beside it."""
     from bot.app import build_app
-    from bot.delivery_worker import DeliveryWorker, make_worker_client, running
+    from bot.delivery_worker import DeliveryWorker, make_worker_client
     from bot.runtime import Runtime
     from bot.slack_client import make_client
     from workflows.db import make_sessions
 
     sessions = make_sessions(engine)
     if not deliver:
-        yield build_app(Runtime(settings=settings, sessions=sessions), client=make_client(settings))
+        app = build_app(Runtime(settings=settings, sessions=sessions), client=make_client(settings))
+        yield Serving(app, stop_deliveries=lambda: None)
         return
     worker = DeliveryWorker(sessions, make_worker_client(settings))
-    with running(worker):
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_forever, args=(stop,), name="delivery-worker", daemon=True)
+
+    def stop_deliveries() -> None:
+        stop.set()
+        worker.wake()
+        thread.join(timeout=worker.lease.total_seconds())
+
+    thread.start()
+    try:
         runtime = Runtime(settings=settings, sessions=sessions, wake_deliveries=worker.wake)
-        yield build_app(runtime, client=make_client(settings))
+        yield Serving(build_app(runtime, client=make_client(settings)), stop_deliveries)
+    finally:
+        stop_deliveries()
 
 
 @commands.command("serve")
@@ -58,11 +82,27 @@ def serve(
             settings.secret(name)
     check_slack_token(settings)
     engine = open_database(settings, migrate=migrate)
-    with slack_app(settings, engine, deliver=deliver) as app:
-        out.print(f"Rounds is listening on http://{host}:{port}/slack/events")
+    server: uvicorn.Server | None = None
+    stopping = threading.Event()
+
+    def stop(*_: object) -> None:
+        """SIGTERM/SIGINT at any moment: before uvicorn listens, while it does (it has its own handlers
+        then), and after its graceful shutdown, when it re-raises the signal to this handler."""
+        stopping.set()
+        if server is not None:
+            server.should_exit = True
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    with slack_app(settings, engine, deliver=deliver) as serving:
+        # The delivery worker stops in the server's graceful shutdown, after the last answer.
+        asgi = build_server(app=serving.app, engine=engine, on_shutdown=serving.stop_deliveries)
         # log_config=None: uvicorn's own lines go through Rounds' logging (text or JSON, like the rest).
-        server = build_server(app=app, engine=engine)
-        uvicorn.run(server, host=host, port=port, log_level="warning", log_config=None)
+        config = uvicorn.Config(asgi, host=host, port=port, log_level="warning", log_config=None)
+        server = uvicorn.Server(config)
+        server.should_exit = stopping.is_set()
+        out.print(f"Rounds is listening on http://{host}:{port}/slack/events")
+        server.run()
 
 
 @commands.command("socket")
@@ -79,5 +119,11 @@ def socket(
             settings.secret(name)
     check_slack_token(settings)
     engine = open_database(settings, migrate=migrate)
-    with slack_app(settings, engine, deliver=deliver) as app:
-        SocketModeHandler(app, settings.secret("slack_app_token")).start()
+    with slack_app(settings, engine, deliver=deliver) as serving:
+        handler = SocketModeHandler(serving.app, settings.secret("slack_app_token"))
+        stopping = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stopping.set())
+        handler.connect()
+        stopping.wait()
+        handler.close()  # no new requests; then the worker finishes what it holds (slack_app's exit)

@@ -8,6 +8,7 @@ client id and secret instead of a token.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -24,6 +25,18 @@ from bot.demo.fake_slack.tokens import TokenBook
 from bot.demo.fake_slack.workspace import Method, Shared, Workspace
 
 METHODS: dict[str, Method] = directory.METHODS | chat.METHODS | views.METHODS | files.METHODS
+
+
+class Gate:
+    """Holds the next calls of one method at the door until released, so a test can act while a request
+    is in flight (stop a process, click again) without guessing how long it takes."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()
+        self.released = threading.Event()
+
+    def release(self) -> None:
+        self.released.set()
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class WebApi:
         """Drop the recorded calls and the 429 counts; tokens stay."""
         self.calls: list[Call] = []
         self.rate_limited: dict[str | None, int] = {}
+        self.gates: dict[str, Gate] = {}
 
     def serve(self, method: str, query: str, headers: Message, body: bytes) -> Reply:
         at = self.shared.clock()
@@ -100,6 +114,10 @@ class WebApi:
             return self._injected_reply(replace(call, injected=injected))
         if injected == "slow":
             time.sleep(self.slow_seconds)
+        gate = self.gates.get(method)
+        if gate is not None:
+            gate.arrived.set()
+            gate.released.wait(timeout=60)
 
         with self.shared.lock:
             try:

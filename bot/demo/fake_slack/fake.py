@@ -10,7 +10,7 @@ from email.message import Message
 from zoneinfo import ZoneInfo
 
 from bot.demo.fake_slack import interactions
-from bot.demo.fake_slack.api import WebApi
+from bot.demo.fake_slack.api import Gate, WebApi
 from bot.demo.fake_slack.files import serve_upload
 from bot.demo.fake_slack.http_server import LoopbackServer, Reply
 from bot.demo.fake_slack.limits import FailureInjector, PostingLimits
@@ -267,6 +267,12 @@ class FakeSlack(Readers):
         with self._shared.lock:
             self._ws(team_id).channels[channel_id] = name.lstrip("#")
 
+    def hold(self, method: str) -> Gate:
+        """Hold every call of ``method`` until ``gate.release()``; ``gate.arrived`` is set by the first."""
+        with self._shared.lock:
+            gate = self._api.gates[method] = Gate()
+            return gate
+
     def fail(self, method: str, *, kind: str, times: int = 1, team_id: str | None = None) -> None:
         """Make the next ``times`` calls of ``method`` fail with ``kind`` (see ``limits.FAILURE_KINDS``):
         in one team's calls only, or (no ``team_id``) in any team's."""
@@ -296,6 +302,8 @@ class FakeSlack(Readers):
         stay independent. Users and channels go too unless ``keep_directory``; teams, tokens and the
         registered app always stay."""
         with self._shared.lock:
+            for gate in self._api.gates.values():
+                gate.release()
             self._api.forget()
             self._failures.clear()
             self._oauth.forget()
