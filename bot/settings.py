@@ -18,8 +18,12 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    slack_client_id: str | None = None
+    slack_client_id: str | None = Field(default=None, description="set: multi-workspace mode (OAuth installs)")
     slack_client_secret: SecretStr | None = None
+    slack_redirect_uri: str | None = Field(
+        default=None, description="https://<public host>/slack/oauth_redirect; unset: the app's first redirect URL"
+    )
+    slack_token_rotation: bool = Field(default=False, description="the app has token rotation turned on")
     google_application_credentials: Path | None = None
     google_delegated_admin: str | None = Field(
         default=None, description="the Workspace admin the service account impersonates for freebusy"
@@ -40,6 +44,11 @@ class Settings(BaseSettings):
     @classmethod
     def _trailing_slash(cls, url: str) -> str:
         return url if url.endswith("/") else url + "/"
+
+    @property
+    def multi_workspace(self) -> bool:
+        """Installed over OAuth in any number of workspaces (a client id is set), not one bot token."""
+        return bool(self.slack_client_id)
 
     def secret(self, name: str) -> str:
         """The plain value of a secret setting, or a clear error naming the variable to set."""
