@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 
-from bot.delivery_worker import DeliveryWorker
+from bot.deliveries import DeliveryWorker
 from bot.demo.fake_slack import FakeSlack
+from bot.slack_tokens import StaticTokens
 from workflows.db import Sessions, transaction
 from workflows.deliveries import service
 from workflows.workspaces.models import DEFAULT_WORKSPACE
@@ -74,10 +74,6 @@ def virtual_slack(virtual: VirtualTime) -> Iterator[FakeSlack]:
         yield fake
 
 
-def client_for(fake: FakeSlack) -> WebClient:
-    return WebClient(token=TOKEN, base_url=fake.api_url, retry_handlers=[], timeout=10)
-
-
 WorkerFactory = Callable[..., DeliveryWorker]
 
 
@@ -86,7 +82,8 @@ def make_worker(sessions: Sessions) -> WorkerFactory:
     def build(fake: FakeSlack, *, virtual: VirtualTime | None = None, **options: Any) -> DeliveryWorker:
         if virtual is not None:
             options |= {"clock": virtual.now, "sleep": virtual.sleep}
-        return DeliveryWorker(sessions, client_for(fake), seed=7, **options)
+        options.setdefault("tokens", StaticTokens(default=TOKEN))
+        return DeliveryWorker(sessions, api_url=fake.api_url, seed=7, **options)
 
     return build
 
