@@ -1,4 +1,4 @@
-"""``auth.test``, ``users.*`` and ``conversations.open``: who the bot is, who is here, and DMs with them."""
+"""``auth.test``, ``users.*`` and ``conversations.open``: who the token is, who is in its team, and DMs."""
 
 from __future__ import annotations
 
@@ -7,19 +7,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo.fake_slack.rules import SlackError
+from bot.demo.fake_slack.tokens import Token
 from bot.demo.fake_slack.workspace import Method, User, Workspace
 
 
-def auth_test(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
-    return {
+def auth_test(ws: Workspace, token: Token) -> dict[str, Any]:
+    """Who the token speaks for: the bot of its team, or the user who authorised a user token."""
+    answer: dict[str, Any] = {
         "url": f"https://{ws.team_domain}.slack.com/",
-        "team": "Rounds Demo",
-        "user": "rounds",
+        "team": ws.name,
+        "user": "rounds" if token.kind == "bot" else str(token.user_id).lower(),
         "team_id": ws.team_id,
-        "user_id": ws.bot_user_id,
-        "bot_id": ws.bot_id,
+        "user_id": ws.bot_user_id if token.kind == "bot" else token.user_id,
         "is_enterprise_install": False,
     }
+    if token.kind == "bot":
+        answer["bot_id"] = ws.bot_id
+    if ws.enterprise_id:
+        answer["enterprise_id"] = ws.enterprise_id
+    return answer
 
 
 def users_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
@@ -85,8 +91,8 @@ def user_dict(ws: Workspace, user: User) -> dict[str, Any]:
     }
 
 
+# auth.test is answered from the token itself (see api.WebApi).
 METHODS: dict[str, Method] = {
-    "auth.test": auth_test,
     "users.info": users_info,
     "users.lookupByEmail": users_lookup_by_email,
     "conversations.open": conversations_open,

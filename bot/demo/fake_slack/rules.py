@@ -33,18 +33,41 @@ class SlackError(Exception):
         *,
         status: int = 200,
         headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(error)
         self.error = error
         self.messages = list(messages)
         self.status = status
         self.headers = dict(headers or {})
+        self.fields = dict(fields or {})
 
     def body(self) -> dict[str, Any]:
-        answer: dict[str, Any] = {"ok": False, "error": self.error}
+        answer: dict[str, Any] = {"ok": False, "error": self.error, **self.fields}
         if self.messages:
             answer["response_metadata"] = {"messages": self.messages}
         return answer
+
+
+# The bot scope each method needs (Slack's "Required scopes"), checked for tokens that carry their scopes.
+METHOD_SCOPES = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.delete": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "conversations.open": "im:write",
+    "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+}
+
+
+def check_scope(method: str, scopes: tuple[str, ...]) -> None:
+    """``missing_scope`` (with ``needed`` and ``provided``) when a token was not granted what the method needs."""
+    needed = METHOD_SCOPES.get(method)
+    if scopes and needed is not None and needed not in scopes:
+        raise SlackError("missing_scope", fields={"needed": needed, "provided": ",".join(scopes)})
 
 
 def check_message_content(args: dict[str, Any]) -> None:

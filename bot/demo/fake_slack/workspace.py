@@ -1,7 +1,9 @@
-"""The Slack workspace the fake keeps: its directory, and everything the Web API has created in it.
+"""The Slack workspaces the fake keeps: each team's directory, and everything the Web API created in it.
 
-One :class:`Workspace` is shared by every method family (chat, directory, views, files, interactions).
-It is not thread-safe by itself: whoever reads or changes it holds ``workspace.lock``.
+A :class:`Workspace` is one team, seen by every method family (chat, directory, views, files,
+interactions) through a token of that team. The teams of one fake share a :class:`Shared`: one lock,
+one clock, one id counter (so ids never collide across teams) and the app they all installed. Nothing
+here is thread-safe by itself: whoever reads or changes a workspace holds ``workspace.lock``.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.demo.fake_slack.limits import Limit, PostingLimits, RateLimiter
+from bot.demo.fake_slack.limits import FailureInjector, Limit, PostingLimits, RateLimiter
 from bot.demo.fake_slack.rules import SlackError
 
 
-def dm_channel_id(user_id: str) -> str:
-    """The stable id of the app's DM with a user (the same for every fake, so logs line up)."""
-    return "D" + hashlib.sha1(user_id.encode()).hexdigest()[:10].upper()
+def dm_channel_id(user_id: str, team_id: str | None = None) -> str:
+    """The stable id of the app's DM with a user (the same for every fake, so logs line up).
+
+    The default team's DMs are named by the user alone; another team's by team and user, so the same
+    user id in two teams never shares a DM.
+    """
+    seed = user_id if team_id is None else f"{team_id}/{user_id}"
+    return "D" + hashlib.sha1(seed.encode()).hexdigest()[:10].upper()
 
 
 @dataclass
@@ -60,35 +67,78 @@ class ResponseUrl:
     uses: int = 0
 
 
-class Workspace:
-    """Who is in the workspace (users, channels) and what the API made (messages, DMs, views, files)."""
+class Shared:
+    """What every team of one fake shares: the lock, the clock, the id counter, the app, the URL."""
 
     def __init__(
-        self,
-        *,
-        clock: Callable[[], float],
-        posting: PostingLimits,
-        team_id: str,
-        team_domain: str,
-        bot_user_id: str,
-        bot_id: str,
-        app_id: str,
-        ts_base: int,
+        self, *, clock: Callable[[], float], posting: PostingLimits, app_id: str, ts_base: int
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock
         self.posting = posting
-        self.team_id = team_id
-        self.team_domain = team_domain
-        self.bot_user_id = bot_user_id
-        self.bot_id = bot_id
         self.app_id = app_id
         self.ts_base = ts_base
         self.server_url: str | None = None
+        self._counter = itertools.count(1)
+
+    def next_number(self) -> int:
+        """One counter for every id, ts and hash, so they never collide and survive ``reset``."""
+        return next(self._counter)
+
+
+class Workspace:
+    """One team: who is in it (users, channels) and what the API made there (messages, DMs, views, files).
+
+    Its rate budgets and injected failures are its own, so a storm in one team never touches another.
+    """
+
+    def __init__(
+        self,
+        shared: Shared,
+        *,
+        team_id: str,
+        name: str,
+        team_domain: str,
+        bot_user_id: str,
+        bot_id: str,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+        primary: bool = False,
+    ) -> None:
+        self.shared = shared
+        self.team_id = team_id
+        self.name = name
+        self.team_domain = team_domain
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.enterprise_id = enterprise_id
+        self.enterprise_name = enterprise_name
+        self.primary = primary
+        self.failures = FailureInjector()
         self.users: dict[str, User] = {}
         self.channels: dict[str, str] = {}
-        self._counter = itertools.count(1)
         self.forget()
+
+    # What the team shares with the others on the same fake.
+    @property
+    def lock(self) -> threading.RLock:
+        return self.shared.lock
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self.shared.clock
+
+    @property
+    def posting(self) -> PostingLimits:
+        return self.shared.posting
+
+    @property
+    def app_id(self) -> str:
+        return self.shared.app_id
+
+    @property
+    def ts_base(self) -> int:
+        return self.shared.ts_base
 
     def forget(self) -> None:
         """Drop everything the API created and every rate budget; the directory stays."""
@@ -102,6 +152,7 @@ class Workspace:
         self.response_urls: dict[str, ResponseUrl] = {}
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.rate_limits = RateLimiter()
+        self.failures.clear()
 
     def forget_directory(self) -> None:
         self.users.clear()
@@ -110,9 +161,9 @@ class Workspace:
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT`` of the running fake."""
-        if self.server_url is None:
+        if self.shared.server_url is None:
             raise RuntimeError("FakeSlack is not started; use start() or a with block")
-        return self.server_url
+        return self.shared.server_url
 
     def spend(self, limits: list[Limit]) -> None:
         self.rate_limits.spend(limits, self.clock())
@@ -120,8 +171,7 @@ class Workspace:
     # ----------------------------------------------------------------- ids
 
     def next_number(self) -> int:
-        """One counter for every id, ts and hash, so they never collide and survive ``reset``."""
-        return next(self._counter)
+        return self.shared.next_number()
 
     def next_ts(self) -> str:
         micros = self.next_number() * 100
@@ -148,11 +198,14 @@ class Workspace:
                     return channel_id
         user = self.users.get(channel)
         if user is not None and not user.deleted:
-            return self.open_dm(channel) if open_dm else dm_channel_id(channel)
+            return self.open_dm(channel) if open_dm else self.dm_id(channel)
         raise SlackError("channel_not_found")
 
     def open_dm(self, user_id: str) -> str:
-        return self.dms.setdefault(user_id, dm_channel_id(user_id))
+        return self.dms.setdefault(user_id, self.dm_id(user_id))
+
+    def dm_id(self, user_id: str) -> str:
+        return dm_channel_id(user_id, None if self.primary else self.team_id)
 
 
 # A Web API method: the workspace and the decoded arguments in, the ``ok: true`` answer's fields out.
