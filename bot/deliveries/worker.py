@@ -283,27 +283,19 @@ class DeliveryWorker:
             self.sleep(min(max(0.0, soonest - self._now()), 0.25))
 
     def _attempt(self, item: Item, state: Run) -> Outcome:
-        """One try at ``item``: ownership re-checked, then its workspace's client, the DM opened or the
-        original found if needed, and the call."""
+        """One try at ``item``: its workspace's client, ownership re-checked, the DM opened or the original
+        found if needed, then the call."""
         item.tries += 1
         gone = state.gone.get(item.workspace)
         if gone is not None:
             return outcomes.failed(gone, whole_workspace=True)
-        now = self.clock()
-        # Still ours (not retaken after a lapsed lease, not stopped with its workspace)? Renew the claim so
-        # it outlives the calls below.
-        with transaction(self.sessions) as session:
-            owned = service.start_attempt(
-                session,
-                delivery_id=item.id,
-                worker=self.name,
-                attempts=item.attempts,
-                lease_until=now + self.lease,
-            )
-        if not owned:
-            return outcomes.LOST_CLAIM
         try:
             client = self.clients.client(item.workspace)
+        except WorkspaceGone as problem:
+            return outcomes.failed(problem.code, whole_workspace=True)
+        if not self._still_ours(item):
+            return outcomes.LOST_CLAIM
+        try:
             prepared = self._prepare(item, client)
             if isinstance(prepared, Outcome):
                 return prepared
@@ -316,12 +308,22 @@ class DeliveryWorker:
                 with self._lock:
                     self._pace.posted(item.lane, item.method, self._now())
             return answer if isinstance(answer, Outcome) else outcomes.sent(answer, prepared)
-        except (WorkspaceGone, TypeError, ValueError) as problem:
-            if not isinstance(problem, WorkspaceGone):
-                self._log.warning("delivery key=%s cannot be sent: %s", item.key, type(problem).__name__)
-            outcome = outcomes.from_exception(problem)
-            assert outcome is not None
-            return outcome
+        except (TypeError, ValueError) as problem:
+            self._log.warning("delivery key=%s cannot be sent: %s", item.key, type(problem).__name__)
+            return outcomes.failed("invalid_arguments")
+
+    def _still_ours(self, item: Item) -> bool:
+        """The last thing before calling Slack: is the row still ours (not retaken after a lapsed lease, not
+        stopped with its workspace)? Renews the claim so it outlives the calls that follow."""
+        now = self.clock()
+        with transaction(self.sessions) as session:
+            return service.start_attempt(
+                session,
+                delivery_id=item.id,
+                worker=self.name,
+                attempts=item.attempts,
+                lease_until=now + self.lease,
+            )
 
     def _methods_for(self, item: Item) -> tuple[str, ...]:
         """The Web API methods sending ``item`` will call next (a paused one holds it back)."""
@@ -367,7 +369,7 @@ class DeliveryWorker:
             return dict(client.api_call(method, json=args).data)  # type: ignore[arg-type]
         except Exception as problem:
             outcome = outcomes.from_exception(problem)
-            if outcome is None or isinstance(problem, TypeError | ValueError):
+            if outcome is None:
                 raise
         if outcome.rate_limited:
             with self._lock:
