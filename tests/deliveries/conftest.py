@@ -28,11 +28,15 @@ TEAM_CHANNELS = ["C0GRADE3", "C0GRADE4", "C0GRADE5"]
 
 
 class VirtualTime:
-    """A clock that moves only when someone sleeps on it; the worker and the fake share it."""
+    """A clock that moves only when someone sleeps on it; the worker and the fake share it.
+
+    While ``frozen`` it does not move at all: whatever happens then needed no time to pass.
+    """
 
     def __init__(self) -> None:
         self.start = datetime.now(UTC)
         self.elapsed = 0.0
+        self.frozen = False
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -43,7 +47,8 @@ class VirtualTime:
 
     def sleep(self, seconds: float) -> None:
         with self._lock:
-            self.elapsed += max(0.0, seconds)
+            if not self.frozen:
+                self.elapsed += max(0.0, seconds)
         time.sleep(0.0005)  # let the other threads run, as a real sleep would
 
 
