@@ -95,7 +95,7 @@ def slack_app(settings: Settings, engine: Engine, *, deliver: bool) -> Iterator[
     """The Bolt app of a serving process, with (by default) a delivery worker in the same process, so the
     messages a listener queues go out at once. Workers claim rows, so `rounds worker` may run beside it."""
     from bot.app import build_app
-    from bot.delivery_worker import DeliveryWorker, make_worker_client, running
+    from bot.deliveries import DeliveryWorker, running
     from bot.runtime import Runtime
     from bot.slack_client import make_client
     from workflows.db import make_sessions
@@ -104,7 +104,7 @@ def slack_app(settings: Settings, engine: Engine, *, deliver: bool) -> Iterator[
     if not deliver:
         yield build_app(Runtime(settings=settings, sessions=sessions), client=make_client(settings))
         return
-    worker = DeliveryWorker(sessions, make_worker_client(settings))
+    worker = DeliveryWorker.from_settings(sessions, settings)
     with running(worker):
         runtime = Runtime(settings=settings, sessions=sessions, wake_deliveries=worker.wake)
         yield build_app(runtime, client=make_client(settings))

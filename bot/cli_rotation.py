@@ -90,8 +90,9 @@ def register(cli: typer.Typer) -> None:
         Running it again sends nothing new: each DM has its own idempotency key.
         """
         from bot.calendars import calendars_from_settings
-        from bot.delivery_worker import DeliveryWorker, make_worker_client
+        from bot.deliveries import DeliveryWorker
         from bot.jobs import remind_all
+        from bot.slack_tokens import StaticTokens
         from workflows.db import make_sessions, transaction
         from workflows.deliveries.models import DeliveryStatus
         from workflows.deliveries.service import get
@@ -99,11 +100,11 @@ def register(cli: typer.Typer) -> None:
         when = parse_day(day)
         settings = load_settings()
         with required_settings():
-            client = make_worker_client(settings)
+            tokens = StaticTokens(default=settings.secret("slack_bot_token"))
         sessions = make_sessions(open_database(settings, migrate=False))
         started = datetime.now(UTC)
         runs = remind_all(sessions, calendars=calendars_from_settings(settings), now=started, day=when)
-        DeliveryWorker(sessions, client).drain(timeout=timeout)
+        DeliveryWorker.from_settings(sessions, settings, tokens=tokens).drain(timeout=timeout)
         counts = {"sent": 0, "already sent": 0, "failed": 0, "still waiting": 0}
         with transaction(sessions) as session:
             for key in (key for run in runs for key in run.keys):

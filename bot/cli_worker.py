@@ -31,7 +31,7 @@ def register(cli: typer.Typer) -> None:
         migrate: Annotated[bool, typer.Option(help="apply pending migrations at start")] = False,
     ) -> None:
         """Run the scheduled jobs (each school's morning reminders) and send every queued message to Slack."""
-        from bot.delivery_worker import DeliveryWorker, make_worker_client
+        from bot.deliveries import DeliveryWorker
         from bot.runtime import Runtime
         from bot.slack_client import make_client
         from workflows.db import make_sessions
@@ -40,8 +40,8 @@ def register(cli: typer.Typer) -> None:
         engine = open_database(settings, migrate=migrate)
         sessions = make_sessions(engine)
         try:
-            delivery = DeliveryWorker(
-                sessions, make_worker_client(settings), lease_seconds=lease_seconds, senders=senders
+            delivery = DeliveryWorker.from_settings(
+                sessions, settings, lease_seconds=lease_seconds, senders=senders
             )
             scheduler = build_scheduler(Runtime(settings=settings, sessions=sessions), make_client(settings))
         except MissingSetting as error:
