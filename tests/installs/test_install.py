@@ -9,7 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 from sqlalchemy import select
 
+from bot.deliveries import DeliveryWorker
 from bot.installation_tables import metadata
+from bot.installations import InstalledTokens
 from bot.notices.onboarding import welcome_key
 from bot.oauth import BOT_SCOPES, REDIRECT_PATH
 from tests.conftest import RunningRounds
@@ -18,7 +20,7 @@ from workflows.deliveries.models import Delivery
 from workflows.workspaces.models import Workspace
 from workflows.workspaces.service import record_uninstall
 
-from .conftest import HILLSIDE, INSTALLERS, LINCOLN, MultiRounds, add_to_slack_link
+from .conftest import HILLSIDE, INSTALLERS, LINCOLN, NAMES, MultiRounds, add_to_slack_link
 
 MANIFEST = yaml.safe_load((Path(__file__).parents[2] / "manifest.yml").read_text(encoding="utf-8"))
 BOTS = metadata.tables["slack_bots"]
@@ -78,6 +80,26 @@ def test_two_districts_install_rounds_each_in_its_own_workspace(
     assert f"--workspace {LINCOLN}" in str(queued[0].args["blocks"])
     assert f"--workspace {HILLSIDE}" in str(queued[1].args["blocks"])
     assert [c.team_id for c in multi_rounds.fake.calls_to("oauth.v2.access")] == [LINCOLN, HILLSIDE]
+
+
+def test_each_installer_gets_the_welcome_dm_with_their_own_workspaces_token(
+    multi_rounds: MultiRounds, sessions: Sessions
+) -> None:
+    for team in (LINCOLN, HILLSIDE):
+        multi_rounds.install(team)
+    worker = DeliveryWorker(sessions, tokens=InstalledTokens(multi_rounds.store), api_url=multi_rounds.fake.api_url)
+
+    worker.drain(timeout=10)
+
+    fake = multi_rounds.fake
+    for team in (LINCOLN, HILLSIDE):
+        (post,) = fake.calls_to("chat.postMessage", team_id=team)
+        assert post.ok and post.token == fake.tokens(team)[0].value
+        dm = fake.dm_channel_for(INSTALLERS[team], team_id=team)
+        (welcome,) = fake.messages(dm, team_id=team)
+        assert "Rounds is installed in " + NAMES[team] in welcome["text"]
+        assert f"rounds import-roster district-export.zip --workspace {team}" in str(welcome["blocks"])
+    assert {d.status for d in welcomes(sessions)} == {"sent"}
 
 
 def test_a_reinstall_welcomes_again_but_installing_twice_does_not(

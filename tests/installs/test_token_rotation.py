@@ -3,6 +3,7 @@ fake) makes each refresh token single-use, so a second refresh with the same one
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 
@@ -66,8 +67,9 @@ def another_process(database_url: str, multi_settings: Settings) -> Iterator[Ins
 
 
 def test_two_processes_asking_at_once_refresh_an_expiring_token_once(
-    multi_rounds: MultiRounds, another_process: InstalledTokens, sessions: Sessions
+    multi_rounds: MultiRounds, another_process: InstalledTokens, sessions: Sessions, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     assert multi_rounds.install(LINCOLN).status_code == 200
     installed = multi_rounds.fake.tokens(LINCOLN)[0].value
     tokens_from_now_on_last(multi_rounds, TWELVE_HOURS)
@@ -94,6 +96,9 @@ def test_two_processes_asking_at_once_refresh_an_expiring_token_once(
     assert saved.bot_token == got[0] and saved.bot_refresh_token.startswith("xoxe-")
     assert InstalledTokens(multi_rounds.store).bot_token(LINCOLN) == got[0]  # fresh now: no more refreshes
     assert len(refreshes(multi_rounds, LINCOLN)) == 1
+    assert "bot token refreshed" in caplog.text
+    secrets = [installed, got[0], saved.bot_refresh_token, CLIENT_SECRET]
+    assert not any(secret in caplog.text for secret in secrets)  # logs never carry a token or secret
 
 
 @pytest.mark.parametrize("token_ttl_seconds", [TWELVE_HOURS])
