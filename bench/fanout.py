@@ -22,12 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from slack_sdk import WebClient
 from sqlalchemy import create_engine, text
 
 import migrations
-from bot.delivery_worker import DeliveryWorker
+from bot.deliveries import DeliveryWorker
 from bot.demo.fake_slack import FakeSlack
+from bot.slack_tokens import StaticTokens
 from workflows.db import Sessions, make_engine, make_sessions, transaction
 from workflows.deliveries import service
 from workflows.workspaces.models import DEFAULT_WORKSPACE
@@ -142,8 +142,9 @@ def run(scenario: Scenario, *, postgres: bool, workspace_rate: float, senders: i
         expected = enqueue_all(sessions, scenario)
         enqueued = time.perf_counter() - started
 
-        client = WebClient(token=TOKEN, base_url=fake.api_url, retry_handlers=[], timeout=10)
-        worker = DeliveryWorker(sessions, client, senders=senders)
+        worker = DeliveryWorker(
+            sessions, tokens=StaticTokens(default=TOKEN), api_url=fake.api_url, senders=senders
+        )
         started = time.perf_counter()
         worker.drain(timeout=600)
         took = time.perf_counter() - started

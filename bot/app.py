@@ -11,7 +11,9 @@ from slack_sdk import WebClient
 from bot import listeners, logs
 from bot.callers import resolve_caller
 from bot.errors import register_error_handler
+from bot.installations import installation_store
 from bot.metrics import Metrics
+from bot.oauth import oauth_settings
 from bot.runtime import Runtime
 
 
@@ -32,7 +34,18 @@ class RoundsApp(App):
 
 
 def build_app(runtime: Runtime, *, client: WebClient) -> App:
-    """A Bolt app whose listeners write through the domain. Requests must carry Slack's signature."""
+    """A Bolt app whose listeners write through the domain. Requests must carry Slack's signature.
+
+    Single-workspace mode: ``client`` carries ``SLACK_BOT_TOKEN``. Multi-workspace mode (``SLACK_CLIENT_ID``
+    set): ``client`` has no token (``make_app_client``); Bolt's OAuth flow installs Rounds and each request
+    is authorised with its workspace's bot from the installation store.
+    """
+    oauth: dict[str, Any] = {}
+    if runtime.settings.multi_workspace:
+        if client.token:
+            raise ValueError("in multi-workspace mode build_app takes a client without a token (make_app_client)")
+        store = installation_store(runtime.settings, runtime.sessions, clock=runtime.clock)
+        oauth = {"oauth_settings": oauth_settings(runtime, store), "installation_store_bot_only": True}
     app = RoundsApp(
         client=client,
         signing_secret=runtime.settings.secret("slack_signing_secret"),
@@ -40,6 +53,7 @@ def build_app(runtime: Runtime, *, client: WebClient) -> App:
         # Acknowledge first, then do the slow part (views.open, deliveries) in Bolt's thread pool.
         process_before_response=False,
         logger=logs.logger("bolt"),
+        **oauth,
     )
     app.use(resolve_caller(runtime))
     register_error_handler(app)

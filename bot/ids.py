@@ -63,3 +63,7 @@ ROTATION_SKIP_REASON_INPUT = "rotation_skip_reason_input"
 
 # Events
 APP_HOME_OPENED_EVENT = "app_home_opened"
+
+# Installation (bot/listeners/installs.py): Rounds removed from a workspace, or its tokens revoked
+APP_UNINSTALLED_EVENT = "app_uninstalled"
+TOKENS_REVOKED_EVENT = "tokens_revoked"

@@ -1,5 +1,6 @@
 """The HTTP endpoint: `POST /slack/events` for everything Slack sends, `GET /healthz` and `GET /metrics`
-for the platform."""
+for the platform, and (multi-workspace mode) `GET /slack/install` and `GET /slack/oauth_redirect` for
+Bolt's OAuth flow."""
 
 from __future__ import annotations
 
@@ -43,6 +44,20 @@ def build_server(*, app: App, engine: Engine, on_shutdown: Callable[[], None] | 
         # Bolt's dispatch blocks until the listener acknowledges; keep it off the event loop.
         bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
         return to_starlette_response(bolt_response)
+
+    flow = app.oauth_flow
+    if flow is not None:
+        # Bolt's OAuth flow serves both (the state cookie included); it calls the database and Slack, so it
+        # runs off the event loop.
+        @server.get(flow.install_path)
+        async def slack_install(request: Request) -> Response:
+            page = await run_in_threadpool(flow.handle_installation, to_bolt_request(request, b""))
+            return to_starlette_response(page)
+
+        @server.get(flow.redirect_uri_path)
+        async def slack_oauth_redirect(request: Request) -> Response:
+            page = await run_in_threadpool(flow.handle_callback, to_bolt_request(request, b""))
+            return to_starlette_response(page)
 
     @server.get("/healthz")
     def healthz() -> JSONResponse:

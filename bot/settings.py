@@ -19,8 +19,12 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    slack_client_id: str | None = None
+    slack_client_id: str | None = Field(default=None, description="set: multi-workspace mode (OAuth installs)")
     slack_client_secret: SecretStr | None = None
+    slack_redirect_uri: str | None = Field(
+        default=None, description="https://<public host>/slack/oauth_redirect; unset: the app's first redirect URL"
+    )
+    slack_token_rotation: bool = Field(default=False, description="the app has token rotation turned on")
     google_application_credentials: Path | None = None
     google_delegated_admin: str | None = Field(
         default=None, description="the Workspace admin the service account impersonates for freebusy"
@@ -57,8 +61,14 @@ class Settings(BaseSettings):
 
     @property
     def multi_workspace(self) -> bool:
-        """Installed over OAuth in many workspaces (a client id is set), or one workspace with one token."""
-        return self.slack_client_id is not None
+        """Installed over OAuth in any number of workspaces (a client id is set), not one bot token."""
+        return bool(self.slack_client_id)
+
+    @property
+    def serving_secrets(self) -> tuple[str, ...]:
+        """What a process answering Slack needs: the app's OAuth secret, or the one bot token."""
+        token = "slack_client_secret" if self.multi_workspace else "slack_bot_token"
+        return (token, "slack_signing_secret")
 
     def secret(self, name: str) -> str:
         """The plain value of a secret setting, or a clear error naming the variable to set."""

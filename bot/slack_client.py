@@ -14,8 +14,19 @@ from bot.settings import Settings
 
 def make_client(settings: Settings, *, token: str | None = None) -> WebClient:
     """A client that waits out HTTP 429 (Retry-After) and retries 5xx and dropped connections a few times."""
+    return _client(settings, token if token is not None else settings.secret("slack_bot_token"))
+
+
+def make_app_client(settings: Settings) -> WebClient:
+    """The client given to ``build_app``: with ``SLACK_BOT_TOKEN`` in single-workspace mode; without a token
+    in multi-workspace mode, where Bolt gives each request its workspace's token and the OAuth flow calls
+    ``oauth.v2.access`` with the app's credentials."""
+    return _client(settings, None) if settings.multi_workspace else make_client(settings)
+
+
+def _client(settings: Settings, token: str | None) -> WebClient:
     return WebClient(
-        token=token if token is not None else settings.secret("slack_bot_token"),
+        token=token,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[

@@ -8,11 +8,7 @@ Processes with no incoming request to carry a token (the delivery worker, the sc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
-    from workflows.db import Sessions
+from typing import Protocol
 
 
 class WorkspaceGone(Exception):
@@ -47,11 +43,3 @@ class StaticTokens:
             raise WorkspaceGone(workspace)
         return token
 
-
-def bot_tokens(settings: Settings, sessions: Sessions) -> BotTokens:
-    """The tokens of this deployment: the one bot token, or every installation's (OAuth)."""
-    if not settings.multi_workspace:
-        return StaticTokens(default=settings.secret("slack_bot_token"))
-    from bot.installations import installed_tokens
-
-    return installed_tokens(settings, sessions)

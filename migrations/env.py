@@ -2,8 +2,8 @@
 
 from alembic import context
 
+from bot.installation_tables import metadata  # Rounds' tables and slack_sdk's installation tables
 from workflows.db import make_engine
-from workflows.tables import metadata
 
 config = context.config
 

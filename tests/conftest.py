@@ -21,12 +21,12 @@ from bot.app import build_app
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.serve import serve_in_thread
 from bot.demo.slack_requests import SlackDriver, SlackRequestSigner
+from bot.installation_tables import metadata  # Rounds' tables and slack_sdk's installation tables
 from bot.runtime import Runtime
 from bot.server import build_server
 from bot.settings import Settings
 from bot.slack_client import make_client
 from workflows.db import Sessions, make_engine, make_sessions
-from workflows.tables import metadata
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "ROUNDS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from workflows.tables import metadata
+from bot.installation_tables import metadata  # Rounds' tables and slack_sdk's installation tables
 
 
 def test_the_migrated_schema_matches_the_models(engine):

@@ -42,9 +42,9 @@ def import_roster(
     from rich.table import Table
     from slack_sdk.errors import SlackApiError
 
+    from bot.installations import bot_tokens
     from bot.slack_client import make_client
     from bot.slack_directory import SlackUserDirectory
-    from bot.slack_tokens import bot_tokens
     from integrations.oneroster import read_bundle
     from workflows.db import make_sessions, transaction
     from workflows.refusals import Refusal

@@ -98,7 +98,8 @@ def remind(
     Running it again sends nothing new: each DM has its own idempotency key.
     """
     from bot.calendars import calendars_from_settings
-    from bot.delivery_worker import DeliveryWorker, make_worker_client
+    from bot.deliveries import DeliveryWorker
+    from bot.installations import bot_tokens
     from bot.jobs import remind_all
     from workflows.db import make_sessions, transaction
     from workflows.deliveries.models import DeliveryStatus
@@ -106,13 +107,13 @@ def remind(
 
     when = parse_day(day)
     settings = load_settings()
-    with required_settings():
-        client = make_worker_client(settings)
-    check_slack_token(settings)  # a wrong token: one line, and nothing queued
     sessions = make_sessions(open_database(settings, migrate=False))
+    with required_settings():
+        worker = DeliveryWorker.from_settings(sessions, settings, tokens=bot_tokens(settings, sessions))
+    check_slack_token(settings)  # a wrong token: one line, and nothing queued
     started = datetime.now(UTC)
     runs = remind_all(sessions, calendars=calendars_from_settings(settings), now=started, day=when)
-    DeliveryWorker(sessions, client).drain(timeout=timeout)
+    worker.drain(timeout=timeout)
     counts = {"sent": 0, "already sent": 0, "failed": 0, "still waiting": 0}
     errors: Counter[str | None] = Counter()
     with transaction(sessions) as session:

@@ -37,17 +37,18 @@ def slack_app(settings: Settings, engine: Engine, *, deliver: bool) -> Iterator[
     """The Bolt app of a serving process, with (by default) a delivery worker in the same process, so the
     messages a listener queues go out at once. Workers claim rows, so `rounds worker` may run beside it."""
     from bot.app import build_app
-    from bot.delivery_worker import DeliveryWorker, make_worker_client
+    from bot.deliveries import DeliveryWorker
+    from bot.installations import bot_tokens
     from bot.runtime import Runtime
-    from bot.slack_client import make_client
+    from bot.slack_client import make_app_client
     from workflows.db import make_sessions
 
     sessions = make_sessions(engine)
     if not deliver:
-        app = build_app(Runtime(settings=settings, sessions=sessions), client=make_client(settings))
+        app = build_app(Runtime(settings=settings, sessions=sessions), client=make_app_client(settings))
         yield Serving(app, stop_deliveries=lambda: None)
         return
-    worker = DeliveryWorker(sessions, make_worker_client(settings))
+    worker = DeliveryWorker.from_settings(sessions, settings, tokens=bot_tokens(settings, sessions))
     stop = threading.Event()
     thread = threading.Thread(target=worker.run_forever, args=(stop,), name="delivery-worker", daemon=True)
 
@@ -59,7 +60,7 @@ def slack_app(settings: Settings, engine: Engine, *, deliver: bool) -> Iterator[
     thread.start()
     try:
         runtime = Runtime(settings=settings, sessions=sessions, wake_deliveries=worker.wake)
-        yield Serving(build_app(runtime, client=make_client(settings)), stop_deliveries)
+        yield Serving(build_app(runtime, client=make_app_client(settings)), stop_deliveries)
     finally:
         stop_deliveries()
 
@@ -78,7 +79,7 @@ def serve(
 
     settings = load_settings()
     with required_settings():
-        for name in ("slack_bot_token", "slack_signing_secret"):
+        for name in settings.serving_secrets:
             settings.secret(name)
     check_slack_token(settings)
     engine = open_database(settings, migrate=migrate)
@@ -115,7 +116,7 @@ def socket(
 
     settings = load_settings()
     with required_settings():
-        for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token"):
+        for name in (*settings.serving_secrets, "slack_app_token"):
             settings.secret(name)
     check_slack_token(settings)
     engine = open_database(settings, migrate=migrate)

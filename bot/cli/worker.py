@@ -30,8 +30,9 @@ def worker(
     ] = 30,
 ) -> None:
     """Run the scheduled jobs (each school's morning reminders) and send every queued message to Slack."""
-    from bot.delivery_worker import DeliveryWorker, make_worker_client
+    from bot.deliveries import DeliveryWorker
     from bot.health import add_heartbeat
+    from bot.installations import bot_tokens
     from bot.jobs import build_scheduler
     from bot.runtime import Runtime
     from workflows.db import make_sessions
@@ -41,9 +42,10 @@ def worker(
     engine = open_database(settings, migrate=migrate)
     sessions = make_sessions(engine)
     try:
-        delivery = DeliveryWorker(
-            sessions, make_worker_client(settings), lease_seconds=lease_seconds, senders=senders
-        )
+        delivery = DeliveryWorker.from_settings(
+            sessions, settings, tokens=bot_tokens(settings, sessions), lease_seconds=lease_seconds,
+            senders=senders,
+        )  # fmt: skip
         scheduler = build_scheduler(Runtime(settings=settings, sessions=sessions))
     except MissingSetting as error:
         fail(str(error), 2)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.panel import Panel
 
-from bot.delivery_worker import DeliveryWorker, make_worker_client
+from bot.deliveries import DeliveryWorker
 from bot.demo.world import DemoWorld, message_text
 from bot.jobs import remind_all
 from workflows.rotation.calendars import NoCalendars
@@ -22,7 +22,7 @@ def scene_morning_reminders(world: DemoWorld, console: Console) -> None:
     """Reminders for every school at 7:15 school time, each leader's DM(s) as Slack shows them."""
     now = datetime.combine(DEMO_SCHOOL_DAY, time(7, 15), tzinfo=ZoneInfo("America/Chicago"))
     runs = remind_all(world.sessions, calendars=NoCalendars(), now=now, day=DEMO_SCHOOL_DAY)
-    worker = DeliveryWorker(world.sessions, make_worker_client(world.runtime.settings), channel_interval=0)
+    worker = DeliveryWorker.from_settings(world.sessions, world.runtime.settings, channel_interval=0)
     worker.drain(timeout=30)
     for run in runs:
         console.print(f"{run.school_name}: {run.queued} reminder(s) queued and sent for {run.day:%a %b %d}")

@@ -19,7 +19,7 @@ import httpx
 
 import migrations
 from bot.app import build_app
-from bot.delivery_worker import DeliveryWorker, make_worker_client, running
+from bot.deliveries import DeliveryWorker, running
 from bot.demo.district import DemoDistrict, DemoPerson, write_demo_district
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.serve import serve_in_thread
@@ -83,7 +83,7 @@ def demo_world(
             apply_roster(session, snapshot=read_bundle(district.folder))
             link_slack_users(session, directory=SlackUserDirectory(client))
 
-        worker = DeliveryWorker(sessions, make_worker_client(settings), channel_interval=0)
+        worker = DeliveryWorker.from_settings(sessions, settings, channel_interval=0)
         stack.enter_context(running(worker))
         runtime = Runtime(
             settings=settings,

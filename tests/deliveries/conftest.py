@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 
-from bot.delivery_worker import DeliveryWorker
+from bot.deliveries import DeliveryWorker
 from bot.demo.fake_slack import FakeSlack
+from bot.slack_tokens import StaticTokens
 from workflows.db import Sessions, transaction
 from workflows.deliveries import service
 from workflows.workspaces.models import DEFAULT_WORKSPACE
@@ -28,11 +28,15 @@ TEAM_CHANNELS = ["C0GRADE3", "C0GRADE4", "C0GRADE5"]
 
 
 class VirtualTime:
-    """A clock that moves only when someone sleeps on it; the worker and the fake share it."""
+    """A clock that moves only when someone sleeps on it; the worker and the fake share it.
+
+    While ``frozen`` it does not move at all: whatever happens then needed no time to pass.
+    """
 
     def __init__(self) -> None:
         self.start = datetime.now(UTC)
         self.elapsed = 0.0
+        self.frozen = False
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -43,7 +47,8 @@ class VirtualTime:
 
     def sleep(self, seconds: float) -> None:
         with self._lock:
-            self.elapsed += max(0.0, seconds)
+            if not self.frozen:
+                self.elapsed += max(0.0, seconds)
         time.sleep(0.0005)  # let the other threads run, as a real sleep would
 
 
@@ -74,10 +79,6 @@ def virtual_slack(virtual: VirtualTime) -> Iterator[FakeSlack]:
         yield fake
 
 
-def client_for(fake: FakeSlack) -> WebClient:
-    return WebClient(token=TOKEN, base_url=fake.api_url, retry_handlers=[], timeout=10)
-
-
 WorkerFactory = Callable[..., DeliveryWorker]
 
 
@@ -86,7 +87,8 @@ def make_worker(sessions: Sessions) -> WorkerFactory:
     def build(fake: FakeSlack, *, virtual: VirtualTime | None = None, **options: Any) -> DeliveryWorker:
         if virtual is not None:
             options |= {"clock": virtual.now, "sleep": virtual.sleep}
-        return DeliveryWorker(sessions, client_for(fake), seed=7, **options)
+        options.setdefault("tokens", StaticTokens(default=TOKEN))
+        return DeliveryWorker(sessions, api_url=fake.api_url, seed=7, **options)
 
     return build
 

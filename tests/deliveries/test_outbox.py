@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.delivery_worker import running
+from bot.deliveries import running
 from bot.demo.fake_slack import FakeSlack
 from tests.deliveries.conftest import TEACHERS, WorkerFactory, copies_by_text, dm, enqueue
 from workflows.db import Sessions, transaction

@@ -6,9 +6,8 @@ import argparse
 import sys
 import threading
 
-from slack_sdk import WebClient
-
-from bot.delivery_worker import DeliveryWorker
+from bot.deliveries import DeliveryWorker
+from bot.slack_tokens import StaticTokens
 from workflows.db import make_engine, make_sessions
 
 
@@ -22,9 +21,11 @@ def main() -> None:
     )
     parser.add_argument("--on-go", action="store_true", help="start only when a line arrives on stdin")
     options = parser.parse_args()
-    client = WebClient(token="xoxb-test", base_url=options.api_url, retry_handlers=[], timeout=10)
     worker = DeliveryWorker(
-        make_sessions(make_engine(options.database_url)), client, lease_seconds=options.lease
+        make_sessions(make_engine(options.database_url)),
+        tokens=StaticTokens(default="xoxb-test"),
+        api_url=options.api_url,
+        lease_seconds=options.lease,
     )
     print("ready", flush=True)
     if options.on_go:

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
-from slack_sdk import WebClient
 
-from bot.delivery_worker import DeliveryWorker
+from bot.deliveries import DeliveryWorker
 from bot.demo.slack_requests import SlackDriver, SlackRequestSigner
 from bot.jobs import REMINDER_JOB, remind_school
+from bot.slack_tokens import StaticTokens
 from tests.conftest import BOT_TOKEN
 from tests.health.support import server_on, unreachable_url
 from tests.roster_factory import load_small_roster
@@ -47,7 +47,7 @@ def test_metrics_count_what_the_outbox_and_the_scheduler_did(rounds, sessions, s
     _queue(sessions, "test:metrics:sent", "UTEACH")
     _queue(sessions, "test:metrics:failed", "C0NOSUCH")  # Slack answers channel_not_found: given up at once
     worker = DeliveryWorker(
-        sessions, WebClient(token=BOT_TOKEN, base_url=slack.api_url, retry_handlers=[]), backoff_base=0.01
+        sessions, tokens=StaticTokens(default=BOT_TOKEN), api_url=slack.api_url, backoff_base=0.01
     )
     worker.drain(timeout=10)
     slack.fail("chat.postMessage", kind="500")  # the next call fails once, then is retried and sent

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot import ids
 from bot.calendars import ConfiguredCalendars
-from bot.delivery_worker import DeliveryWorker, make_worker_client
+from bot.deliveries import DeliveryWorker
 from bot.demo.district import DemoDistrict
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.slack_requests import button_action, plain_text_value
@@ -62,9 +62,9 @@ def app(rounds: RunningRounds, demo: DemoDistrict) -> RunningRounds:
 
 @pytest.fixture
 def worker(settings: Settings, sessions: Sessions, clock: Clock) -> DeliveryWorker:
-    return DeliveryWorker(
+    return DeliveryWorker.from_settings(
         sessions,
-        make_worker_client(settings),
+        settings,
         channel_interval=0,
         senders=3,
         backoff_base=0.05,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.delivery_worker import DeliveryWorker, make_worker_client
+from bot.deliveries import DeliveryWorker
 from bot.demo.fake_slack import FakeSlack
 from bot.settings import Settings
 from tests.conftest import RunningRounds
@@ -30,4 +30,4 @@ def app(rounds: RunningRounds, district: None) -> RunningRounds:
 
 @pytest.fixture
 def worker(settings: Settings, sessions: Sessions, clock: Clock) -> DeliveryWorker:
-    return DeliveryWorker(sessions, make_worker_client(settings), clock=clock, channel_interval=0, senders=2)
+    return DeliveryWorker.from_settings(sessions, settings, clock=clock, channel_interval=0, senders=2)

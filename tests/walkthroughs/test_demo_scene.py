@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.delivery_worker import DeliveryWorker, make_worker_client
+from bot.deliveries import DeliveryWorker
 from bot.demo.walkthrough_scenes import DEMO_EVIDENCE, log_walkthrough_for
 from bot.demo.world import demo_world
 from workflows.roster.snapshot import Role
@@ -13,9 +13,7 @@ def test_a_demo_leader_logs_a_walkthrough_and_the_teacher_gets_the_evidence(tmp_
         leader = world.district.leaders[0]
         school = leader.schools_for(Role.LEADER)[0]
         teacher = next(p for p in world.district.teachers if p.has_role(Role.TEACHER, school))
-        worker = DeliveryWorker(
-            world.sessions, make_worker_client(world.runtime.settings), channel_interval=0
-        )
+        worker = DeliveryWorker.from_settings(world.sessions, world.runtime.settings, channel_interval=0)
 
         text = log_walkthrough_for(
             world.driver,

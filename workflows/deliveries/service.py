@@ -1,13 +1,13 @@
 """The outbox: write a message once under its idempotency key, then claim, record and query its sending.
 
-Callers only ever ``enqueue``; the delivery worker (``bot/delivery_worker.py``) does the rest through the
+Callers only ever ``enqueue``; the delivery worker (``bot/deliveries/``) does the rest through the
 claim/record functions below. Every state change is one short UPDATE guarded by the row's status and owner,
 so two workers, a restarted worker and a worker that lost its lease never both own a row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -169,14 +169,26 @@ def _due(now: datetime):  # type: ignore[no-untyped-def]
     return or_(waiting, abandoned)
 
 
-def claim(session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
+def claim(
+    session: Session,
+    *,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    skip_workspaces: Collection[str] = (),
+) -> list[Delivery]:
     """Take up to ``limit`` due rows, oldest first, for ``worker`` until ``now + lease``.
 
     Due: pending and past ``not_before``, or claimed by a worker whose lease ran out (it crashed or hung).
+    ``skip_workspaces``: workspaces the worker already holds enough rows of (so others' are taken).
     PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent workers take disjoint rows without waiting. SQLite
     serialises writers, so the single UPDATE … WHERE id IN (…) is already atomic.
     """
-    picked = select(_c.id).where(_due(now)).order_by(_c.id).limit(limit)
+    picked = select(_c.id).where(_due(now))
+    if skip_workspaces:
+        picked = picked.where(_c.workspace.not_in(list(skip_workspaces)))
+    picked = picked.order_by(_c.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         picked = picked.with_for_update(skip_locked=True)
     statement = (

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from workflows.deliveries.service import stop_workspace
 from workflows.refusals import Refusal
 from workflows.workspaces.models import DEFAULT_WORKSPACE, Workspace
 
@@ -16,8 +18,13 @@ __all__ = [
     "choose_workspace",
     "record_install",
     "record_uninstall",
+    "removed",
+    "take_turn",
     "workspace_key",
 ]
+
+# The first key of PostgreSQL advisory locks taken here (the second is the workspace key's hash).
+_TURN_LOCKS = 7_000_001
 
 
 def workspace_key(*, team_id: str | None, enterprise_id: str | None, is_enterprise_install: bool) -> str:
@@ -96,6 +103,14 @@ def choose_workspace(session: Session, *, asked: str | None, multi_workspace: bo
     return asked
 
 
+def removed(session: Session, *, key: str, reason: str, now: datetime) -> int:
+    """Rounds was removed from a workspace (or lost its bot token there): remember when and why, and fail
+    its unsent messages with that reason. Its roster, walkthroughs and the rest stay until an admin removes
+    them. Returns how many messages were stopped."""
+    record_uninstall(session, key=key, reason=reason, now=now)
+    return stop_workspace(session, workspace=key, reason=reason)
+
+
 def find(session: Session, *, key: str) -> Workspace | None:
     return session.get(Workspace, key)
 
@@ -104,3 +119,17 @@ def installed(session: Session) -> list[Workspace]:
     """Workspaces Rounds is installed in now, by key."""
     query = select(Workspace).where(Workspace.uninstalled_at.is_(None)).order_by(Workspace.id)  # type: ignore[union-attr]
     return list(session.exec(query))
+
+
+def take_turn(session: Session, *, key: str) -> None:
+    """Hold the workspace until this transaction ends: processes refreshing its token go one at a time.
+
+    PostgreSQL: a transaction-scoped advisory lock on the key (there may be no row to lock yet). SQLite
+    has no row locks; a write, even one that changes nothing, takes the database's write lock, which
+    serialises writers across processes (others wait, up to the busy timeout).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_TURN_LOCKS, func.hashtext(key))))
+        return
+    no_change = update(Workspace).where(Workspace.id == key).values(id=Workspace.id)  # type: ignore[arg-type]
+    session.execute(no_change.execution_options(synchronize_session=False))
