@@ -107,10 +107,11 @@ def remind(
 
     when = parse_day(day)
     settings = load_settings()
-    sessions = make_sessions(open_database(settings, migrate=False))
     with required_settings():
-        worker = DeliveryWorker.from_settings(sessions, settings, tokens=bot_tokens(settings, sessions))
+        settings.secret("slack_client_secret" if settings.multi_workspace else "slack_bot_token")
     check_slack_token(settings)  # a wrong token: one line, and nothing queued
+    sessions = make_sessions(open_database(settings, migrate=False))
+    worker = DeliveryWorker.from_settings(sessions, settings, tokens=bot_tokens(settings, sessions))
     started = datetime.now(UTC)
     runs = remind_all(sessions, calendars=calendars_from_settings(settings), now=started, day=when)
     worker.drain(timeout=timeout)
