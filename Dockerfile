@@ -1,27 +1,33 @@
-# Rounds: `docker build -t rounds . && docker run -p 3000:3000 --env-file .env rounds`
-FROM python:3.11-slim
+# Rounds: one image for `rounds serve` (the default command) and `rounds worker`; compose.yaml runs both.
+#   docker build -t rounds .
+#   docker compose up          # PostgreSQL + serve + worker, settings from .env (see README, "Docker")
+ARG PYTHON_IMAGE=python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-WORKDIR /app
+# ---- builder: the locked runtime dependencies, each file checked against its hash, then Rounds itself
+FROM ${PYTHON_IMAGE} AS builder
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/rounds
+# requirements-runtime.lock: the same pins as requirements.lock, without the developer tools.
+COPY requirements-runtime.lock /tmp/requirements-runtime.lock
+RUN /opt/rounds/bin/pip install --require-hashes -r /tmp/requirements-runtime.lock
+COPY pyproject.toml README.md /src/
+COPY bot /src/bot
+COPY workflows /src/workflows
+COPY integrations /src/integrations
+COPY migrations /src/migrations
+RUN /opt/rounds/bin/pip install --no-deps /src
 
-# Dependencies first (pinned), so code changes don't reinstall them.
-COPY requirements.lock ./
-RUN grep -vE '^(pytest|hypothesis|ruff|iniconfig|pluggy|sortedcontainers|attrs)==' requirements.lock > /tmp/runtime.txt \
-    && pip install -r /tmp/runtime.txt && rm /tmp/runtime.txt
-
-COPY pyproject.toml README.md ./
-COPY bot ./bot
-COPY workflows ./workflows
-COPY integrations ./integrations
-COPY migrations ./migrations
-RUN pip install --no-deps . \
-    && useradd --create-home --uid 10001 rounds \
-    && mkdir -p /data && chown rounds /data
-
+# ---- the image: the venv only, run as a user without privileges
+FROM ${PYTHON_IMAGE}
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/rounds/bin:$PATH \
+    DATABASE_URL=sqlite:////data/rounds.sqlite3 PORT=3000
+RUN useradd --create-home --uid 10001 rounds && mkdir -p /data && chown rounds /data
+COPY --from=builder /opt/rounds /opt/rounds
 USER rounds
-ENV DATABASE_URL=sqlite:////data/rounds.sqlite3 PORT=3000
+WORKDIR /home/rounds
 EXPOSE 3000
 VOLUME ["/data"]
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"3000\")}/healthz', timeout=4)"
+# For `rounds serve`; compose.yaml gives the worker its own check (a recent heartbeat).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD rounds healthcheck --url "http://127.0.0.1:${PORT}/healthz"
 CMD ["rounds", "serve"]

@@ -4,7 +4,7 @@ A process is healthy when the database answers and its schema is not behind this
 outbox backlog and the worker's last heartbeat are reported too. An old heartbeat fails only a check that
 asks for one (`rounds healthcheck --max-heartbeat-age S`, the worker's container check): `rounds serve`
 still acknowledges Slack and sends what its listeners queue without a worker, so restarting it would not
-help, while the worker's own check restarts the worker.
+help, while the worker's own check marks the worker unhealthy.
 """
 
 from __future__ import annotations
