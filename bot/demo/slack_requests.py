@@ -511,11 +511,11 @@ class SlackDriver:
 
     def _trigger(self, user_id: str, view: Mapping[str, Any] | None = None) -> str:
         view_id = str(view["id"]) if view is not None and view.get("id") else None
-        self.last_trigger_id = self.fake.new_trigger_id(user_id=user_id, view_id=view_id)
+        self.last_trigger_id = self.fake.new_trigger_id(user_id=user_id, view_id=view_id, team_id=self.team_id)
         return self.last_trigger_id
 
     def _response_url(self) -> str:
-        self.last_response_url = self.fake.new_response_url()
+        self.last_response_url = self.fake.new_response_url(team_id=self.team_id)
         return self.last_response_url
 
     def command(
