@@ -91,6 +91,7 @@ def deliveries(
             rows = [r for r in service.recent(session, limit=limit) if start is None or r.created_at >= start]
         waiting = service.pending_count(session)
     table = Table(
+        "workspace",
         "key",
         "method",
         "status",
@@ -103,6 +104,7 @@ def deliveries(
     )
     for row in rows:
         table.add_row(
+            row.workspace,
             row.key,
             row.method,
             row.status,
