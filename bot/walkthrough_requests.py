@@ -171,7 +171,6 @@ class ModalState:
             second_observer_slack_id=second.get("selected_user")
             if isinstance(second.get("selected_user"), str)
             else None,
-            planned_visit_key=meta.planned_visit_key,
             paired_with_id=meta.paired_with_id,
         )
 

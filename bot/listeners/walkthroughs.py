@@ -155,7 +155,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
                     session, logged.walkthrough, revision=logged.revision, edited=meta.editing_id is not None
                 )
             if logged.changed and meta.editing_id is None:
-                planned_day = visit_logged(session, key=meta.planned_visit_key)
+                planned_day = visit_logged(session, walkthrough_id=logged.walkthrough.id, now=runtime.clock())
                 if planned_day is not None:
                     rotation_notices.day_changed(session, planned_day)
             return logged

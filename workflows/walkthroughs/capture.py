@@ -46,7 +46,6 @@ class WalkthroughEntry:
     role: str | None
     share_with_teacher: bool
     second_observer_slack_id: str | None = None
-    planned_visit_key: str | None = None
     paired_with_id: int | None = None
 
 
@@ -91,7 +90,6 @@ def log_walkthrough(
         share_with_teacher=entry.share_with_teacher,
         second_observer_id=checked.second_observer_id,
         paired_with_id=checked.paired_with_id,
-        planned_visit_key=entry.planned_visit_key or None,
         created_at=now,
         updated_at=now,
     )
