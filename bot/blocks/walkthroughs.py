@@ -66,6 +66,7 @@ ONLY_THE_TEACHER_REFLECTS = "Only the teacher visited can reflect on it."
 ONLY_THE_OBSERVER_EDITS = "Only the observer can edit this walkthrough."
 ONLY_THE_OBSERVER_RECORDS = "Only the observer records this conversation."
 EDIT_WINDOW_OVER = "The 24 hours for editing this walkthrough are over; your changes weren't saved."
+EDITED_MEANWHILE = "This walkthrough was edited meanwhile; reopen it to see the new version."
 
 
 # ── the teacher's DM ─────────────────────────────────────────────────────────────────────────────────

@@ -28,7 +28,7 @@ from workflows.db import in_transaction, transaction
 from workflows.refusals import Refusal
 from workflows.rotation.changes import visit_logged
 from workflows.walkthroughs.capture import Logged, edit_walkthrough, log_walkthrough
-from workflows.walkthroughs.errors import Field, InvalidWalkthrough, NotAllowed, TooLate
+from workflows.walkthroughs.errors import EditedMeanwhile, Field, InvalidWalkthrough, NotAllowed, TooLate
 from workflows.walkthroughs.modal import (
     find_teachers,
     rebuild_context,
@@ -144,7 +144,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             if meta.editing_id is not None:
                 logged = edit_walkthrough(
                     session, viewer=viewer, walkthrough_id=meta.editing_id, base_revision=meta.revision or 0,
-                    entry=entry, now=runtime.clock(),
+                    key=meta.key, entry=entry, now=runtime.clock(),
                 )  # fmt: skip
             else:
                 logged = log_walkthrough(
@@ -168,5 +168,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             raise FieldErrors(state.errors({Field.TEACHER: blocks.NOT_A_LEADER})) from None
         except TooLate:
             raise FieldErrors(state.errors({Field.EVIDENCE: blocks.EDIT_WINDOW_OVER})) from None
+        except EditedMeanwhile:  # the modal stays open with what the leader typed
+            raise FieldErrors(state.errors({Field.EVIDENCE: blocks.EDITED_MEANWHILE})) from None
         ack()
         runtime.wake_deliveries()

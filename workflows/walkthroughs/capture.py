@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from workflows import privacy
@@ -19,7 +20,7 @@ from workflows.privacy import Viewer
 from workflows.roster.models import ClassTeacher, Person, School, SchoolClass
 from workflows.walkthroughs import access
 from workflows.walkthroughs.choices import framework_for, look_fors_rated_or_on
-from workflows.walkthroughs.errors import Field, InvalidWalkthrough, NotAllowed, check_key
+from workflows.walkthroughs.errors import EditedMeanwhile, Field, InvalidWalkthrough, NotAllowed, check_key
 from workflows.walkthroughs.models import (
     EVIDENCE_MAX,
     NOTE_MAX,
@@ -112,13 +113,20 @@ def edit_walkthrough(
     viewer: Viewer,
     walkthrough_id: int,
     base_revision: int,
+    key: str,
     entry: WalkthroughEntry,
     now: datetime,
 ) -> Logged:
-    """Apply an edit made from revision `base_revision`; a retry of an applied edit changes nothing."""
+    """Apply an edit made from revision `base_revision` in the modal `key`.
+
+    A retry of an applied edit (the same modal) changes nothing. An edit from a revision that another
+    edit has replaced meanwhile (a second modal opened from the same revision, or two submits at once) is
+    refused (`EditedMeanwhile`), so neither overwrites the other. The revision is claimed by a conditional
+    update before anything else is written.
+    """
     walkthrough = access.own(session, viewer, walkthrough_id)
     if walkthrough.revision != base_revision:
-        return Logged(walkthrough=view_of(session, walkthrough), changed=False, revision=walkthrough.revision)
+        return _already_edited(session, walkthrough, key)
     access.require_in_edit_window(walkthrough, now)
     # The teacher and the pairing are what the walkthrough is about: an edit never changes them.
     fixed = replace(
@@ -128,6 +136,16 @@ def edit_walkthrough(
         paired_with_id=walkthrough.paired_with_id,
     )
     checked = _check(session, viewer=viewer, entry=fixed, now=now, editing=walkthrough)
+    claimed = session.execute(
+        update(Walkthrough)
+        .where(col(Walkthrough.id) == walkthrough_id, col(Walkthrough.revision) == base_revision)
+        .values(revision=base_revision + 1, edit_key=key)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(walkthrough)
+        return _already_edited(session, walkthrough, key)
+    session.refresh(walkthrough)
     walkthrough.class_id = entry.class_id
     walkthrough.period = entry.period
     walkthrough.framework_id = checked.framework_id
@@ -141,7 +159,6 @@ def edit_walkthrough(
         walkthrough.share_with_teacher = True
         if _reaches_teacher(session, walkthrough):
             walkthrough.shared_at = now
-    walkthrough.revision += 1
     walkthrough.updated_at = now
     session.add(walkthrough)
     for old in session.exec(
@@ -152,6 +169,13 @@ def edit_walkthrough(
     _write_ratings(session, walkthrough_id, checked.ratings)
     session.flush()
     return Logged(walkthrough=view_of(session, walkthrough), changed=True, revision=walkthrough.revision)
+
+
+def _already_edited(session: Session, walkthrough: Walkthrough, key: str) -> Logged:
+    """This modal's own edit, retried: nothing changes. Anyone else's: this one is refused."""
+    if walkthrough.edit_key != key:
+        raise EditedMeanwhile()
+    return Logged(walkthrough=view_of(session, walkthrough), changed=False, revision=walkthrough.revision)
 
 
 def conversation_role(value: str | None) -> ConversationRole | None:
