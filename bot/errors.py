@@ -51,12 +51,24 @@ def field_errors(refusal: Refusal, view: dict) -> dict[str, str]:
     return shown
 
 
-def tell(body: dict, text: str, *, respond: Respond, client: WebClient) -> None:
-    """Tell the person who acted, wherever they acted."""
+def tell(
+    body: dict, text: str, *, respond: Respond, client: WebClient, blocks: list[dict] | None = None
+) -> None:
+    """Tell the person who acted, wherever they acted: an ephemeral message where the click has a response
+    URL, else a modal. `blocks` (with `text` as their fallback) when there is more to it than words."""
     if body.get("response_url") or body.get("response_urls"):
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
     elif body.get("trigger_id"):
-        client.views_open(trigger_id=body["trigger_id"], view=refusal_modal(text))
+        client.views_open(trigger_id=body["trigger_id"], view=refusal_modal(text, blocks))
+
+
+def answer_in_place(body: dict, text: str, *, respond: Respond, client: WebClient) -> None:
+    """Replace what the person clicked in (an ephemeral message, or a modal) with `text`."""
+    view = body.get("view") or {}
+    if body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=True)
+    elif view.get("id") and view.get("type") == "modal":
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=refusal_modal(text))
 
 
 def register_error_handler(app: App) -> None:

@@ -57,6 +57,7 @@ ROTATION_VISIT_BLOCK_PREFIX = "rotation_visit:"  # + the visit's place in the me
 ROTATION_LOG_VISIT = "rotation_log_visit"
 ROTATION_SKIP = "rotation_skip"
 ROTATION_SWAP = "rotation_swap"
+ROTATION_UNDO_SWAP = "rotation_undo_swap"
 ROTATION_SKIP_MODAL = "rotation_skip_modal"
 ROTATION_SKIP_REASON_BLOCK = "rotation_skip_reason"
 ROTATION_SKIP_REASON_INPUT = "rotation_skip_reason_input"

@@ -46,13 +46,14 @@ def _sections(lines: Iterable[str], *, heading: str) -> list[dict]:
     return blocks
 
 
-def refusal_modal(text: str) -> dict:
-    """A modal that only explains (a global shortcut has no channel for an ephemeral reply)."""
+def refusal_modal(text: str, blocks: list[dict] | None = None) -> dict:
+    """A modal that only explains (a global shortcut, the App Home: no channel for an ephemeral reply);
+    `blocks`, when given, say it instead of `text` (with a button, say)."""
     return {
         "type": "modal",
         "title": plain("Rounds"),
         "close": plain("OK"),
-        "blocks": [{"type": "section", "text": mrkdwn(text)}],
+        "blocks": blocks or [{"type": "section", "text": mrkdwn(text)}],
     }
 
 

@@ -113,28 +113,30 @@ def swap_visit(session: Session, *, key: str, leader_id: int, now: datetime) -> 
 def restore_visit(session: Session, *, key: str, leader_id: int, now: datetime) -> LeaderDay:
     """Undo a Swap that found nobody to fit: the visit is back on the leader's list, as planned.
 
-    Refused once the day is over, when the visit is not a swapped one, or when another of the leader's
-    visits now fills its time.
+    Refused once the day is over, when the visit is not a swapped one, when another of the leader's visits
+    now fills its time, or when the leader's list is full again (a Swap that did find someone).
     """
     visit = planned_visit(session, key=key, leader_id=leader_id)
     _not_over(session, visit, now)
     if visit.status != VisitStatus.SWAPPED:
         raise RotationError(_already(session, visit))
     _move(session, visit, frm=VisitStatus.SWAPPED, to=VisitStatus.PLANNED, now=now)
-    clash = session.exec(
+    kept = session.exec(
         select(PlannedVisit).where(
             PlannedVisit.leader_id == leader_id,
+            PlannedVisit.school_id == visit.school_id,
             PlannedVisit.day == visit.day,
             col(PlannedVisit.status).in_(_ACTIVE),
             PlannedVisit.id != visit.id,
-            col(PlannedVisit.start) < visit.end,
-            col(PlannedVisit.end) > visit.start,
         )
-    ).first()
+    ).all()
+    clash = next((v for v in kept if v.start < visit.end and v.end > visit.start), None)
     if clash is not None:  # raising rolls the move back
         raise RotationError(
             f"That visit can't come back: your visit to {_name(session, clash.teacher_id)} now fills its time."
         )
+    if len(kept) >= school(session, visit.school_id).visits_per_day:
+        raise RotationError("That visit can't come back: your list for the day is full again.")
     return _day(session, visit)
 
 
