@@ -17,6 +17,9 @@ WALKTHROUGH_CLASS_BLOCK = "walkthrough_class"
 WALKTHROUGH_CLASS_SELECT = "walkthrough_class_select"
 WALKTHROUGH_FORM_BLOCK = "walkthrough_form"
 WALKTHROUGH_FORM_SELECT = "walkthrough_form_select"
+WALKTHROUGH_LOOK_FORS_BLOCK_PREFIX = "walkthrough_look_fors:"  # + the form's id: one block for all look-fors
+WALKTHROUGH_LOOK_FORS_SELECT = "walkthrough_look_fors_levels"
+# One menu per look-for: still read, for a modal opened before the look-fors were grouped.
 WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX = "walkthrough_look_for:"  # + the look-for's id
 WALKTHROUGH_LOOK_FOR_SELECT = "walkthrough_look_for_level"
 WALKTHROUGH_EVIDENCE_BLOCK = "walkthrough_evidence"
@@ -32,6 +35,7 @@ WALKTHROUGH_SHARE_INPUT = "walkthrough_share_input"
 WALKTHROUGH_SHARE_VALUE = "share"
 WALKTHROUGH_SECOND_OBSERVER_BLOCK = "walkthrough_second_observer"
 WALKTHROUGH_SECOND_OBSERVER_INPUT = "walkthrough_second_observer_input"
+WALKTHROUGH_MORE = "walkthrough_more"  # shows the optional parts: strength, question, second observer
 WALKTHROUGH_THANKS = "walkthrough_thanks"
 WALKTHROUGH_REFLECT = "walkthrough_reflect"
 WALKTHROUGH_TALK = "walkthrough_talk"

@@ -8,6 +8,7 @@ delivery worker sends it. Only answers to a person's own click (modals) use the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -67,7 +68,9 @@ def _register_opening(app: App, runtime: Runtime) -> None:
     @app.action(ids.HOME_OPEN_WALKTHROUGH)
     def walkthrough_shortcut(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
         ack()
-        open_walkthrough_modal(runtime, client, trigger_id=body["trigger_id"], viewer=caller_of(context).acting())
+        open_walkthrough_modal(
+            runtime, client, trigger_id=body["trigger_id"], viewer=caller_of(context).acting()
+        )
 
     @app.action(ids.WALKTHROUGH_LOG_PAIRED)
     def log_paired(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
@@ -101,13 +104,22 @@ def _register_modal(app: App, runtime: Runtime) -> None:
 
     @app.action(ids.WALKTHROUGH_TEACHER_SELECT)
     @app.action(ids.WALKTHROUGH_FORM_SELECT)
+    @app.action(ids.WALKTHROUGH_MORE)
     def rebuild(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+        """The modal again, in place: for another teacher or form, or with its optional parts shown. What
+        the leader typed stays (Slack keeps input blocks whose ids are unchanged)."""
         ack()
         viewer = caller_of(context).viewer
         if viewer is None:
             return
         view = body["view"]
         meta = ModalMeta.load(view.get("private_metadata", ""), view_id=view["id"])
+        if any(
+            a.get("action_id") == ids.WALKTHROUGH_MORE
+            for a in body.get("actions") or []
+            if isinstance(a, dict)
+        ):
+            meta = replace(meta, more=True)
         state = ModalState(view, changed=body.get("actions") or [])
         teacher = state.teacher()
         class_id, period = state.class_choice()
@@ -125,7 +137,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             client.views_update(
                 view_id=view["id"],
                 hash=view.get("hash"),
-                view=modals.walkthrough_modal(modal, metadata=meta.dump()),
+                view=modals.walkthrough_modal(modal, metadata=meta.dump(), more=meta.more),
             )
         except SlackApiError as error:
             if error.response.get("error") != "hash_conflict":

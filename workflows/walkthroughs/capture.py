@@ -48,6 +48,7 @@ class WalkthroughEntry:
     share_with_teacher: bool
     second_observer_slack_id: str | None = None
     paired_with_id: int | None = None
+    doubled: frozenset[int] = frozenset()  # look-fors given more than one level
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def _check(
     framework, form, look_fors, scale = _form_for(session, entry.form_id, entry.school_id, now, editing)
     if form is None:
         errors[Field.FORM] = "This form was retired after you opened the walkthrough; choose another."
-    ratings = _ratings(entry.ratings, look_fors, scale, errors)
+    ratings = _ratings(entry.ratings, look_fors, scale, errors, doubled=entry.doubled)
 
     if not entry.evidence.strip():
         errors[Field.EVIDENCE] = "Write down what you saw and heard: the teacher reads this first."
@@ -279,6 +280,8 @@ def _ratings(
     look_fors: list[LookFor],
     scale: list[RatingLevel],
     errors: dict[str, str],
+    *,
+    doubled: frozenset[int] = frozenset(),
 ) -> dict[int, RatingLevel]:
     """A level for every look-for on the form; one left empty counts as "not observed"."""
     by_value = {level.value: level for level in scale}
@@ -286,7 +289,10 @@ def _ratings(
     ratings: dict[int, RatingLevel] = {}
     for look_for in look_fors:
         value = submitted.get(look_for.id or 0)
-        if value is None:
+        if look_for.id in doubled:
+            short = look_for.text if len(look_for.text) <= 60 else look_for.text[:59].rstrip() + "…"
+            errors[Field.look_for(look_for.id or 0)] = f"Choose one level for “{short}”, not two."
+        elif value is None:
             if not_observed is not None:
                 ratings[look_for.id or 0] = not_observed
         elif value in by_value:
