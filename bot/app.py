@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import listeners, logs
@@ -15,6 +16,29 @@ from bot.installations import installation_store
 from bot.metrics import Metrics
 from bot.oauth import oauth_settings
 from bot.runtime import Runtime
+
+
+class KeptAck(Ack):
+    """Bolt's `ack`, except that an acknowledgement once made stays made.
+
+    When a listener raises right after `ack()` (a refusal, a failed views.open), Bolt's thread runner
+    resets `ack.response` to None after the error handler ran; if that lands before the request thread
+    has read the acknowledgement, Slack gets a 404 three seconds later instead of the 200 already given.
+    """
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self.__dict__.get("_kept")
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self.__dict__.get("_kept") is None:
+            self.__dict__["_kept"] = value
+
+
+def keep_acknowledgements(context: BoltContext, next: Callable[[], None]) -> None:
+    context["ack"] = KeptAck()
+    next()
 
 
 class RoundsApp(App):
@@ -55,6 +79,7 @@ def build_app(runtime: Runtime, *, client: WebClient) -> App:
         logger=logs.logger("bolt"),
         **oauth,
     )
+    app.use(keep_acknowledgements)
     app.use(resolve_caller(runtime))
     register_error_handler(app)
     listeners.register_all(app, runtime)

@@ -30,7 +30,8 @@ def open_walkthrough_modal(
     """Open the walkthrough modal for a leader, prefilled with whatever is known.
 
     The rotation's morning DM calls this with the planned teacher, class and period and its planned visit's
-    key; the key is stored on the walkthrough (`Walkthrough.planned_visit_key`) for the rotation to match.
+    key. The key only travels with the modal: what the walkthrough logs is matched again from what is
+    submitted (`workflows.rotation.changes.visit_logged`), never taken from the modal.
     Returns False (and opens a short explanation instead) when the person may not log walkthroughs.
     """
     try:

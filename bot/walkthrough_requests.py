@@ -62,9 +62,11 @@ class ModalMeta:
     revision: int | None = None
     planned_visit_key: str | None = None
     paired_with_id: int | None = None
+    more: bool = False  # the optional parts (strength, question, second observer) are shown
 
     def dump(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
+        shown = {k: v for k, v in asdict(self).items() if v is not None and v is not False}
+        return json.dumps(shown, separators=(",", ":"))
 
     @classmethod
     def load(cls, text: str, *, view_id: str) -> ModalMeta:
@@ -79,6 +81,7 @@ class ModalMeta:
                 if raw.get("planned_visit_key")
                 else None,
                 paired_with_id=as_int(raw.get("paired_with_id")),
+                more=raw.get("more") is True,
             )
         except (ValueError, TypeError, AttributeError):
             return cls(key=f"view:{view_id}")
@@ -136,17 +139,30 @@ class ModalState:
     def form_id(self) -> int | None:
         return as_int(self.selected(ids.WALKTHROUGH_FORM_BLOCK, ids.WALKTHROUGH_FORM_SELECT))
 
-    def ratings(self) -> dict[int, int | None]:
-        prefix = ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX
+    def ratings(self) -> tuple[dict[int, int | None], frozenset[int]]:
+        """look-for id → level value chosen (-1 for a value that is no level), and the look-fors given
+        more than one level. Read from the one look-fors menu, or from a menu per look-for (a modal opened
+        before they were grouped)."""
         found: dict[int, int | None] = {}
+        doubled: set[int] = set()
         for block in self.values:
-            look_for_id = as_int(block[len(prefix) :]) if block.startswith(prefix) else None
-            if look_for_id is not None:
+            if block.startswith(ids.WALKTHROUGH_LOOK_FORS_BLOCK_PREFIX):
+                chosen = self._element(block, ids.WALKTHROUGH_LOOK_FORS_SELECT).get("selected_options")
+                for option in chosen if isinstance(chosen, list) else []:
+                    value = option.get("value") if isinstance(option, dict) else None
+                    look_for, _, level = (value if isinstance(value, str) else "").partition(":")
+                    look_for_id = as_int(look_for)
+                    if look_for_id is None:
+                        continue
+                    if look_for_id in found:
+                        doubled.add(look_for_id)
+                    found[look_for_id] = _level(level)
+            elif block.startswith(ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX):
+                look_for_id = as_int(block.removeprefix(ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX))
                 value = self.selected(block, ids.WALKTHROUGH_LOOK_FOR_SELECT)
-                found[look_for_id] = as_int(value) if value is not None else None
-                if value is not None and as_int(value) is None:
-                    found[look_for_id] = -1  # not a level: reported as a field error
-        return found
+                if look_for_id is not None:
+                    found[look_for_id] = _level(value) if value is not None else None
+        return found, frozenset(doubled)
 
     def entry(self, meta: ModalMeta) -> WalkthroughEntry:
         teacher = self.teacher()
@@ -155,13 +171,15 @@ class ModalState:
             "selected_options"
         )
         second = self._element(ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK, ids.WALKTHROUGH_SECOND_OBSERVER_INPUT)
+        ratings, doubled = self.ratings()
         return WalkthroughEntry(
             teacher_id=teacher[0] if teacher else None,
             school_id=teacher[1] if teacher else None,
             class_id=class_id,
             period=period,
             form_id=self.form_id(),
-            ratings=self.ratings(),
+            ratings=ratings,
+            doubled=doubled,
             evidence=self.text(ids.WALKTHROUGH_EVIDENCE_BLOCK, ids.WALKTHROUGH_EVIDENCE_INPUT),
             strength=self.text(ids.WALKTHROUGH_STRENGTH_BLOCK, ids.WALKTHROUGH_STRENGTH_INPUT),
             next_step=self.text(ids.WALKTHROUGH_NEXT_STEP_BLOCK, ids.WALKTHROUGH_NEXT_STEP_INPUT),
@@ -171,7 +189,6 @@ class ModalState:
             second_observer_slack_id=second.get("selected_user")
             if isinstance(second.get("selected_user"), str)
             else None,
-            planned_visit_key=meta.planned_visit_key,
             paired_with_id=meta.paired_with_id,
         )
 
@@ -192,12 +209,19 @@ class ModalState:
             Field.ROLE: ids.WALKTHROUGH_ROLE_BLOCK,
             Field.SECOND_OBSERVER: ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK,
         }
+        grouped = next((b for b in inputs if str(b).startswith(ids.WALKTHROUGH_LOOK_FORS_BLOCK_PREFIX)), None)
         mapped: dict[str, str] = {}
         for name, message in errors.items():
             block = by_field.get(name)
             if block is None and name.startswith("look_for:"):
-                block = ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX + name.removeprefix("look_for:")
+                block = grouped or ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX + name.removeprefix("look_for:")
             if block not in inputs:
                 block = ids.WALKTHROUGH_EVIDENCE_BLOCK
             mapped[block] = f"{mapped[block]} {message}" if block in mapped else message
         return mapped
+
+
+def _level(value: str) -> int:
+    """A level's value as sent; -1 for anything that is not a number (reported as a field error)."""
+    level = as_int(value)
+    return level if level is not None else -1

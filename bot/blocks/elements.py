@@ -23,8 +23,22 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict:
+def button(
+    text: str, action_id: str, value: str, *, style: str | None = None, confirm: dict | None = None
+) -> dict:
     element = {"type": "button", "text": plain(text, OPTION_TEXT_MAX), "action_id": action_id, "value": value}
     if style:
         element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
     return element
+
+
+def confirm(title: str, text: str, *, yes: str, no: str) -> dict:
+    """A confirmation dialog Slack shows before sending the click (Slack's limits: 100, 300, 30, 30)."""
+    return {
+        "title": plain(title, 100),
+        "text": plain(text, 300),
+        "confirm": plain(yes, 30),
+        "deny": plain(no, 30),
+    }

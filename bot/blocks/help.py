@@ -7,6 +7,8 @@ from bot.blocks.elements import escape
 from workflows.roster.service import StaffProfile
 from workflows.roster.snapshot import Role
 
+COULD_NOT_OPEN = "Slack couldn't open that form just now. Please try again in a moment."
+
 # (who, what to type, what it does). Everyone sees the lines for any of their roles.
 HELP_LINES: list[tuple[frozenset[Role], str, str]] = [
     (frozenset(Role), f"`{ids.ROUNDS_COMMAND} help`", "this list"),

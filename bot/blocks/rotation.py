@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, time
 
 from bot import ids
-from bot.blocks.elements import button, clip, escape, mrkdwn, plain
+from bot.blocks.elements import button, clip, confirm, escape, mrkdwn, plain
 from workflows.roster.models import School
 from workflows.rotation.coverage import Coverage
 from workflows.rotation.days import LeaderDay, VisitView
@@ -20,7 +20,6 @@ from workflows.rotation.planner import period_label
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 MESSAGE_MAX_BLOCKS = 50
 COVERAGE_SHOWN = 25
-SWAP_DROPPED = "Nobody else fits that slot today, so the visit was dropped."
 LEADERS_ONLY = (
     "`/rounds today` and `/rounds coverage` are for school leaders: they show the classrooms a leader plans "
     "to visit. Your walkthroughs and notes are on the Rounds Home tab."
@@ -103,7 +102,7 @@ def visit_blocks(day: LeaderDay, *, buttons: bool = True) -> list[dict]:
                     "elements": [
                         button("Log visit", ids.ROTATION_LOG_VISIT, visit.key, style="primary"),
                         button("Skip", ids.ROTATION_SKIP, visit.key),
-                        button("Swap", ids.ROTATION_SWAP, visit.key),
+                        button("Swap", ids.ROTATION_SWAP, visit.key, confirm=swap_confirm(visit)),
                     ],
                 }
             )
@@ -149,6 +148,39 @@ def leader_day_lines(day: LeaderDay) -> list[str]:
     lines.append(f"  {progress(day)}")
     lines += [f"  {sentence}" for sentence in _sentences(day)]
     return lines
+
+
+# ── Swap: its confirmation, and Undo when nobody else fitted ─────────────────────────────────────────
+
+
+def swap_confirm(visit: VisitView) -> dict:
+    return confirm(
+        "Swap this visit?",
+        f"Rounds puts the next teacher who fits in place of your visit to {clip(visit.teacher_name, 100)} "
+        f"({window(visit.start, visit.end)}).",
+        yes="Swap",
+        no="Keep it",
+    )
+
+
+def swap_dropped_text(visit: VisitView) -> str:
+    """Also the message's `text`, so escaped like the blocks."""
+    return (
+        f"Nobody else fits that slot today, so your visit to {escape(visit.teacher_name)} "
+        f"({window(visit.start, visit.end)}) was dropped."
+    )
+
+
+def swap_dropped(visit: VisitView) -> list[dict]:
+    """What the leader reads when a Swap found nobody: the visit is off the list, and one tap brings it back."""
+    return [
+        {"type": "section", "text": mrkdwn(swap_dropped_text(visit))},
+        {"type": "actions", "elements": [button("Undo", ids.ROTATION_UNDO_SWAP, visit.key, style="primary")]},
+    ]
+
+
+def visit_restored(visit: VisitView) -> str:
+    return f"Back on your list: your visit to {escape(visit.teacher_name)} ({window(visit.start, visit.end)})."
 
 
 # ── the Skip modal ───────────────────────────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot import ids
-from bot.blocks.elements import OPTION_TEXT_MAX, clip, escape, mrkdwn, plain
+from bot.blocks.elements import OPTION_TEXT_MAX, button, clip, escape, mrkdwn, plain
 from bot.blocks.walkthroughs import ROLE_NAMES, about, visit_line
 from workflows.privacy import TeacherAtSchool
 from workflows.walkthroughs.choices import ClassChoice, FormChoice
@@ -66,8 +66,13 @@ def class_block_id(context: ModalContext) -> str:
     )
 
 
-def walkthrough_modal(context: ModalContext, *, metadata: str) -> dict:
-    """The modal a leader fills in during or right after a visit, in well under a minute."""
+def walkthrough_modal(context: ModalContext, *, metadata: str, more: bool = False) -> dict:
+    """The modal a leader fills in during or right after a visit, in well under a minute, on a phone too.
+
+    What a short visit needs is on the first screen: teacher, class, form, the look-fors seen (one menu for
+    all of them), evidence, the conversation role (preset) and sharing. A strength, a question and a
+    second observer wait behind one button (`more`), unless they already hold something (an edit).
+    """
     blocks: list[dict] = []
     if context.teacher_note:
         blocks.append({"type": "context", "elements": [mrkdwn(escape(context.teacher_note))]})
@@ -87,9 +92,8 @@ def walkthrough_modal(context: ModalContext, *, metadata: str) -> dict:
             },
         }
     )
-    blocks.append({"type": "context", "elements": [mrkdwn(escape(clip(context.selected_form.focus, 2000)))]})
     blocks.extend(_look_for_blocks(context))
-    blocks.extend(_writing_blocks(context))
+    blocks.extend(_writing_blocks(context, more=more or shows_more(context)))
     editing = context.editing_id is not None
     return {
         "type": "modal",
@@ -100,6 +104,17 @@ def walkthrough_modal(context: ModalContext, *, metadata: str) -> dict:
         "private_metadata": metadata,
         "blocks": blocks,
     }
+
+
+def shows_more(context: ModalContext) -> bool:
+    """The optional parts are shown from the start when they already hold something."""
+    draft = context.draft
+    return bool(draft.strength or draft.next_step or draft.second_observer_slack_id)
+
+
+def look_fors_block_id(context: ModalContext) -> str:
+    """Keyed on the form, so choosing another form starts its look-fors afresh."""
+    return f"{ids.WALKTHROUGH_LOOK_FORS_BLOCK_PREFIX}{context.selected_form.form_id}"
 
 
 def _teacher_block(context: ModalContext) -> dict:
@@ -149,38 +164,49 @@ def _class_blocks(context: ModalContext) -> list[dict]:
             "block_id": class_block_id(context),
             "optional": True,
             "label": plain("Class and period"),
-            "hint": plain("Filled in from the bell schedule: the class meeting now."),
             "element": element,
         }
     ]
 
 
 def _look_for_blocks(context: ModalContext) -> list[dict]:
-    levels = [_option(level.label, str(level.value), level.description) for level in context.scale]
-    by_value = {level.value: option for level, option in zip(context.scale, levels, strict=True)}
-    unseen = context.not_observed
-    blocks = []
+    """Every look-for of the form in one menu: a group per look-for, its observed levels as options. A
+    look-for left out counts as not observed, so a quick visit rates only what was seen."""
+    observed = [level for level in context.scale if level.observed]
+    if not context.look_fors or not observed:
+        return []
+    groups, chosen = [], []
     for look_for in context.look_fors:
-        element: dict = {
-            "type": "static_select",
-            "action_id": ids.WALKTHROUGH_LOOK_FOR_SELECT,
-            "placeholder": plain("Level"),
-            "options": levels,
-        }
-        chosen = context.draft.ratings.get(look_for.look_for_id, unseen.value if unseen else None)
-        if chosen in by_value:
-            element["initial_option"] = by_value[chosen]
-        block: dict = {
+        options = []
+        for level in observed:
+            short = clip(look_for.text, max(10, OPTION_TEXT_MAX - len(level.label) - 3))
+            option = _option(f"{level.label} · {short}", f"{look_for.look_for_id}:{level.value}")
+            options.append(option)
+            if context.draft.ratings.get(look_for.look_for_id) == level.value:
+                chosen.append(option)
+        groups.append({"label": plain(look_for.text, OPTION_TEXT_MAX), "options": options[:100]})
+    element: dict = {
+        "type": "multi_static_select",
+        "action_id": ids.WALKTHROUGH_LOOK_FORS_SELECT,
+        "placeholder": plain("A level for each one you saw"),
+        "option_groups": groups[:100],
+    }
+    if chosen:
+        element["initial_options"] = chosen
+    return [
+        {
             "type": "input",
-            "block_id": f"{ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX}{look_for.look_for_id}",
+            "block_id": look_fors_block_id(context),
             "optional": True,
-            "label": plain(clip(look_for.text, 2000)),
+            "label": plain(f"Look-fors you saw (the rest: {_unseen(context)})"),
             "element": element,
         }
-        if look_for.area:
-            block["hint"] = plain(clip(look_for.area, 2000))
-        blocks.append(block)
-    return blocks
+    ]
+
+
+def _unseen(context: ModalContext) -> str:
+    unseen = context.not_observed
+    return unseen.label.lower() if unseen is not None else "not rated"
 
 
 def _text_input(
@@ -204,7 +230,7 @@ def _text_input(
     }
 
 
-def _writing_blocks(context: ModalContext) -> list[dict]:
+def _writing_blocks(context: ModalContext, *, more: bool) -> list[dict]:
     draft = context.draft
     blocks = [
         _text_input(
@@ -215,29 +241,40 @@ def _writing_blocks(context: ModalContext) -> list[dict]:
             limit=EVIDENCE_MAX,
             optional=False,
             placeholder="What the teacher and students did and said, in the framework's words",
-        ),
-        _text_input(
-            ids.WALKTHROUGH_STRENGTH_BLOCK,
-            ids.WALKTHROUGH_STRENGTH_INPUT,
-            "One strength",
-            initial=draft.strength,
-            limit=NOTE_MAX,
-            optional=True,
-            placeholder="Something to keep doing",
-        ),
-        _text_input(
-            ids.WALKTHROUGH_NEXT_STEP_BLOCK,
-            ids.WALKTHROUGH_NEXT_STEP_INPUT,
-            "One question or next step",
-            initial=draft.next_step,
-            limit=NOTE_MAX,
-            optional=True,
-            placeholder="A question to think about, or a next step to try",
-        ),
+        )
     ]
+    if more:
+        blocks += [
+            _text_input(
+                ids.WALKTHROUGH_STRENGTH_BLOCK,
+                ids.WALKTHROUGH_STRENGTH_INPUT,
+                "One strength",
+                initial=draft.strength,
+                limit=NOTE_MAX,
+                optional=True,
+                placeholder="Something to keep doing",
+            ),
+            _text_input(
+                ids.WALKTHROUGH_NEXT_STEP_BLOCK,
+                ids.WALKTHROUGH_NEXT_STEP_INPUT,
+                "One question or next step",
+                initial=draft.next_step,
+                limit=NOTE_MAX,
+                optional=True,
+                placeholder="A question to think about, or a next step to try",
+            ),
+        ]
+    else:
+        what = (
+            "a strength, a question or a second observer"
+            if context.paired_with_id is None
+            else "a strength or a question"
+        )
+        blocks.append({"type": "actions", "elements": [button(f"Add {what}", ids.WALKTHROUGH_MORE, "more")]})
     role: dict = {
-        "type": "radio_buttons",
+        "type": "static_select",
         "action_id": ids.WALKTHROUGH_ROLE_INPUT,
+        "placeholder": plain("Directive, reflective or reflexive"),
         "options": [role_option(r) for r in ConversationRole],
     }
     if draft.role is not None:
@@ -272,7 +309,7 @@ def _writing_blocks(context: ModalContext) -> list[dict]:
                 "element": share,
             }
         )
-    if context.paired_with_id is None:
+    if more and context.paired_with_id is None:
         observer: dict = {
             "type": "users_select",
             "action_id": ids.WALKTHROUGH_SECOND_OBSERVER_INPUT,

@@ -46,13 +46,14 @@ def _sections(lines: Iterable[str], *, heading: str) -> list[dict]:
     return blocks
 
 
-def refusal_modal(text: str) -> dict:
-    """A modal that only explains (a global shortcut has no channel for an ephemeral reply)."""
+def refusal_modal(text: str, blocks: list[dict] | None = None) -> dict:
+    """A modal that only explains (a global shortcut, the App Home: no channel for an ephemeral reply);
+    `blocks`, when given, say it instead of `text` (with a button, say)."""
     return {
         "type": "modal",
         "title": plain("Rounds"),
         "close": plain("OK"),
-        "blocks": [{"type": "section", "text": mrkdwn(text)}],
+        "blocks": blocks or [{"type": "section", "text": mrkdwn(text)}],
     }
 
 
@@ -66,6 +67,7 @@ ONLY_THE_TEACHER_REFLECTS = "Only the teacher visited can reflect on it."
 ONLY_THE_OBSERVER_EDITS = "Only the observer can edit this walkthrough."
 ONLY_THE_OBSERVER_RECORDS = "Only the observer records this conversation."
 EDIT_WINDOW_OVER = "The 24 hours for editing this walkthrough are over; your changes weren't saved."
+EDITED_MEANWHILE = "This walkthrough was edited meanwhile; reopen it to see the new version."
 
 
 # ── the teacher's DM ─────────────────────────────────────────────────────────────────────────────────

@@ -504,10 +504,21 @@ class SlackDriver:
         self.team_id = team_id
         self.last_trigger_id: str | None = None
         self.last_response_url: str | None = None
+        self._last_body: bytes | None = None
 
     def _post(self, signed: tuple[bytes, dict[str, str]]) -> httpx.Response:
         body, headers = signed
+        self._last_body = body
         return self.http.post(self.path, content=body, headers=headers)
+
+    def retry_last(self, *, attempt: int = 1, reason: str = "http_timeout") -> httpx.Response:
+        """Slack's retry of the last request: the same body (same trigger id, same response URL), signed
+        anew, with ``X-Slack-Retry-Num`` and ``X-Slack-Retry-Reason``."""
+        if self._last_body is None:
+            raise RuntimeError("nothing was sent yet")
+        headers = self.signer.sign(self._last_body, content_type=FORM if self._last_body[:1] != b"{" else JSON)
+        headers |= {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason}
+        return self.http.post(self.path, content=self._last_body, headers=headers)
 
     def _trigger(self, user_id: str, view: Mapping[str, Any] | None = None) -> str:
         view_id = str(view["id"]) if view is not None and view.get("id") else None

@@ -18,9 +18,10 @@ from bot import ids
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.slack_requests import (
     SlackDriver,
+    button_action,
     checkboxes_value,
+    multi_select_value,
     plain_text_value,
-    radio_value,
     select_action,
     select_value,
     users_select_value,
@@ -76,9 +77,19 @@ def log_walkthrough_for(
     _wait(lambda: len(fake.calls_to("views.update")) > updates, timeout)
     view = fake.view(view["id"]) or view
 
-    values = modal_values(view, evidence=evidence, strength=strength, next_step=next_step, role=role,
-                     observed_level=observed_level)  # fmt: skip
-    values[ids.WALKTHROUGH_TEACHER_BLOCK] = {ids.WALKTHROUGH_TEACHER_SELECT: picked}
+    def filled(view: dict) -> dict[str, dict[str, Any]]:
+        values = modal_values(view, evidence=evidence, strength=strength, next_step=next_step, role=role,
+                              observed_level=observed_level)  # fmt: skip
+        values[ids.WALKTHROUGH_TEACHER_BLOCK] = {ids.WALKTHROUGH_TEACHER_SELECT: picked}
+        return values
+
+    if (strength or next_step) and not _has_block(view, ids.WALKTHROUGH_STRENGTH_BLOCK):
+        updates = len(fake.calls_to("views.update"))  # "Add a strength, a question…"
+        driver.action(leader_user_id, [button_action(ids.WALKTHROUGH_MORE, "more")],
+                      view={**view, "state": {"values": filled(view)}})  # fmt: skip
+        _wait(lambda: len(fake.calls_to("views.update")) > updates, timeout)
+        view = fake.view(view["id"]) or view
+    values = filled(view)
     response = driver.submit_view(leader_user_id, view, values)
     if response.text not in ("", "null"):
         raise RuntimeError(f"the walkthrough was refused: {response.text}")
@@ -110,9 +121,9 @@ def scene_walkthrough(world: DemoWorld, console: Console) -> None:
 def modal_values(
     view: dict, *, evidence: str, strength: str, next_step: str, role: str, observed_level: str | None
 ) -> dict[str, dict[str, Any]]:
-    """The modal as a leader leaves it: the prefilled choices, the first look-for rated, the notes written."""
+    """The modal as a leader leaves it: the prefilled choices, the first look-for rated, the notes written
+    (a strength and a question only where the modal shows them)."""
     values: dict[str, dict[str, Any]] = {}
-    rated = False
     for block in view["blocks"]:
         block_id, element = str(block.get("block_id", "")), block.get("element") or {}
         initial = element.get("initial_option")
@@ -123,23 +134,32 @@ def modal_values(
             block_id.startswith(ids.WALKTHROUGH_CLASS_BLOCK) and initial
         ) or block_id == ids.WALKTHROUGH_FORM_BLOCK:
             values[block_id] = {element["action_id"]: select_value(initial["value"], initial["text"]["text"])}
-        elif block_id.startswith(ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX):
-            chosen = initial
-            if not rated and observed_level:
-                chosen = next(o for o in element["options"] if o["text"]["text"] == observed_level)
-                rated = True
-            values[block_id] = {element["action_id"]: select_value(chosen["value"], chosen["text"]["text"])}
+        elif block_id.startswith(ids.WALKTHROUGH_LOOK_FORS_BLOCK_PREFIX):
+            chosen = list(element.get("initial_options") or [])
+            if observed_level:
+                first = element["option_groups"][0]["options"]
+                chosen.append(next(o for o in first if o["text"]["text"].startswith(f"{observed_level} ·")))
+            values[block_id] = {element["action_id"]: multi_select_value([o["value"] for o in chosen])}
     values[ids.WALKTHROUGH_EVIDENCE_BLOCK] = {ids.WALKTHROUGH_EVIDENCE_INPUT: plain_text_value(evidence)}
-    values[ids.WALKTHROUGH_STRENGTH_BLOCK] = {ids.WALKTHROUGH_STRENGTH_INPUT: plain_text_value(strength)}
-    values[ids.WALKTHROUGH_NEXT_STEP_BLOCK] = {ids.WALKTHROUGH_NEXT_STEP_INPUT: plain_text_value(next_step)}
-    values[ids.WALKTHROUGH_ROLE_BLOCK] = {ids.WALKTHROUGH_ROLE_INPUT: radio_value(role)}
-    values[ids.WALKTHROUGH_SHARE_BLOCK] = {
-        ids.WALKTHROUGH_SHARE_INPUT: checkboxes_value([ids.WALKTHROUGH_SHARE_VALUE])
-    }
-    values[ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK] = {
-        ids.WALKTHROUGH_SECOND_OBSERVER_INPUT: users_select_value(None)
-    }
+    if _has_block(view, ids.WALKTHROUGH_STRENGTH_BLOCK):
+        values[ids.WALKTHROUGH_STRENGTH_BLOCK] = {ids.WALKTHROUGH_STRENGTH_INPUT: plain_text_value(strength)}
+        values[ids.WALKTHROUGH_NEXT_STEP_BLOCK] = {
+            ids.WALKTHROUGH_NEXT_STEP_INPUT: plain_text_value(next_step)
+        }
+    values[ids.WALKTHROUGH_ROLE_BLOCK] = {ids.WALKTHROUGH_ROLE_INPUT: select_value(role)}
+    if _has_block(view, ids.WALKTHROUGH_SHARE_BLOCK):
+        values[ids.WALKTHROUGH_SHARE_BLOCK] = {
+            ids.WALKTHROUGH_SHARE_INPUT: checkboxes_value([ids.WALKTHROUGH_SHARE_VALUE])
+        }
+    if _has_block(view, ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK):
+        values[ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK] = {
+            ids.WALKTHROUGH_SECOND_OBSERVER_INPUT: users_select_value(None)
+        }
     return values
+
+
+def _has_block(view: dict, block_id: str) -> bool:
+    return any(b.get("block_id") == block_id for b in view["blocks"])
 
 
 def _wait(check: Callable[[], Any], timeout: float) -> Any:

@@ -1,6 +1,7 @@
-"""The rotation in Slack: the morning DM's buttons (Log visit, Skip, Swap).
+"""The rotation in Slack: the morning DM's buttons (Log visit, Skip, Swap, and Undo after a Swap that
+found nobody to fit).
 
-Skip and Swap change the stored day (`workflows.rotation.changes`), then the DM is updated in place
+Skip, Swap and Undo change the stored day (`workflows.rotation.changes`), then the DM is updated in place
 through the outbox (`bot/notices/rotation.py`); a click on the Home tab republishes the Home instead.
 Refusals ("That visit isn't on your plan") are raised and told by the error handler (`bot/errors.py`).
 """
@@ -15,14 +16,14 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks import rotation as blocks
 from bot.callers import Caller, caller_of
-from bot.errors import tell
+from bot.errors import answer_in_place, tell
 from bot.home import publish_home
 from bot.notices import rotation as notices
 from bot.openers import open_walkthrough_modal
 from bot.payloads import json_object
 from bot.runtime import Runtime
 from workflows.db import transaction
-from workflows.rotation.changes import planned_visit, skip_visit, swap_visit, visit_view
+from workflows.rotation.changes import planned_visit, restore_visit, skip_visit, swap_visit, visit_view
 from workflows.rotation.leaders import acting_leader
 
 
@@ -70,13 +71,31 @@ def register(app: App, runtime: Runtime) -> None:
     def swap(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
         ack()
         caller = caller_of(context)
+        key = _value(body)
         with transaction(runtime.sessions) as session:
             result = swap_visit(
-                session, key=_value(body), leader_id=acting_leader(caller.profile), now=runtime.clock()
+                session, key=key, leader_id=acting_leader(caller.profile), now=runtime.clock()
             )
             notices.day_changed(session, result.leader_day)
-        if not result.replaced:
-            tell(body, blocks.SWAP_DROPPED, respond=respond, client=client)
+        dropped = next((v for v in result.leader_day.visits if v.key == key), None)
+        if not result.replaced and dropped is not None:  # nobody else fits: say so, with a way back
+            text = blocks.swap_dropped_text(dropped)
+            tell(body, text, respond=respond, client=client, blocks=blocks.swap_dropped(dropped))
+        _after_change(runtime, client, caller, home=_from_home(body))
+
+    @app.action(ids.ROTATION_UNDO_SWAP)
+    def undo_swap(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
+        ack()
+        caller = caller_of(context)
+        key = _value(body)
+        with transaction(runtime.sessions) as session:
+            day = restore_visit(
+                session, key=key, leader_id=acting_leader(caller.profile), now=runtime.clock()
+            )
+            notices.day_changed(session, day)
+        restored = next(v for v in day.visits if v.key == key)
+        answer_in_place(body, blocks.visit_restored(restored), respond=respond, client=client)
+        # Undo is offered in a modal when the Swap came from the Home tab: the Home shows the visit again.
         _after_change(runtime, client, caller, home=_from_home(body))
 
 

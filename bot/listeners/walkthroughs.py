@@ -8,6 +8,7 @@ delivery worker sends it. Only answers to a person's own click (modals) use the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -28,7 +29,7 @@ from workflows.db import in_transaction, transaction
 from workflows.refusals import Refusal
 from workflows.rotation.changes import visit_logged
 from workflows.walkthroughs.capture import Logged, edit_walkthrough, log_walkthrough
-from workflows.walkthroughs.errors import Field, InvalidWalkthrough, NotAllowed, TooLate
+from workflows.walkthroughs.errors import EditedMeanwhile, Field, InvalidWalkthrough, NotAllowed, TooLate
 from workflows.walkthroughs.modal import (
     find_teachers,
     rebuild_context,
@@ -67,7 +68,9 @@ def _register_opening(app: App, runtime: Runtime) -> None:
     @app.action(ids.HOME_OPEN_WALKTHROUGH)
     def walkthrough_shortcut(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
         ack()
-        open_walkthrough_modal(runtime, client, trigger_id=body["trigger_id"], viewer=caller_of(context).acting())
+        open_walkthrough_modal(
+            runtime, client, trigger_id=body["trigger_id"], viewer=caller_of(context).acting()
+        )
 
     @app.action(ids.WALKTHROUGH_LOG_PAIRED)
     def log_paired(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
@@ -101,13 +104,22 @@ def _register_modal(app: App, runtime: Runtime) -> None:
 
     @app.action(ids.WALKTHROUGH_TEACHER_SELECT)
     @app.action(ids.WALKTHROUGH_FORM_SELECT)
+    @app.action(ids.WALKTHROUGH_MORE)
     def rebuild(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+        """The modal again, in place: for another teacher or form, or with its optional parts shown. What
+        the leader typed stays (Slack keeps input blocks whose ids are unchanged)."""
         ack()
         viewer = caller_of(context).viewer
         if viewer is None:
             return
         view = body["view"]
         meta = ModalMeta.load(view.get("private_metadata", ""), view_id=view["id"])
+        if any(
+            a.get("action_id") == ids.WALKTHROUGH_MORE
+            for a in body.get("actions") or []
+            if isinstance(a, dict)
+        ):
+            meta = replace(meta, more=True)
         state = ModalState(view, changed=body.get("actions") or [])
         teacher = state.teacher()
         class_id, period = state.class_choice()
@@ -125,7 +137,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             client.views_update(
                 view_id=view["id"],
                 hash=view.get("hash"),
-                view=modals.walkthrough_modal(modal, metadata=meta.dump()),
+                view=modals.walkthrough_modal(modal, metadata=meta.dump(), more=meta.more),
             )
         except SlackApiError as error:
             if error.response.get("error") != "hash_conflict":
@@ -144,7 +156,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             if meta.editing_id is not None:
                 logged = edit_walkthrough(
                     session, viewer=viewer, walkthrough_id=meta.editing_id, base_revision=meta.revision or 0,
-                    entry=entry, now=runtime.clock(),
+                    key=meta.key, entry=entry, now=runtime.clock(),
                 )  # fmt: skip
             else:
                 logged = log_walkthrough(
@@ -155,7 +167,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
                     session, logged.walkthrough, revision=logged.revision, edited=meta.editing_id is not None
                 )
             if logged.changed and meta.editing_id is None:
-                planned_day = visit_logged(session, key=meta.planned_visit_key)
+                planned_day = visit_logged(session, walkthrough_id=logged.walkthrough.id, now=runtime.clock())
                 if planned_day is not None:
                     rotation_notices.day_changed(session, planned_day)
             return logged
@@ -168,5 +180,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             raise FieldErrors(state.errors({Field.TEACHER: blocks.NOT_A_LEADER})) from None
         except TooLate:
             raise FieldErrors(state.errors({Field.EVIDENCE: blocks.EDIT_WINDOW_OVER})) from None
+        except EditedMeanwhile:  # the modal stays open with what the leader typed
+            raise FieldErrors(state.errors({Field.EVIDENCE: blocks.EDITED_MEANWHILE})) from None
         ack()
         runtime.wake_deliveries()

@@ -16,8 +16,8 @@ from bot.demo.slack_requests import (
     SlackDriver,
     button_action,
     checkboxes_value,
+    multi_select_value,
     plain_text_value,
-    radio_value,
     select_value,
     users_select_value,
 )
@@ -152,14 +152,27 @@ def block_starting(view: dict, prefix: str) -> dict | None:
     return next((b for b in view["blocks"] if str(b.get("block_id", "")).startswith(prefix)), None)
 
 
-def look_for_blocks(view: dict) -> list[dict]:
-    prefix = ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX
-    return [b for b in view["blocks"] if str(b.get("block_id", "")).startswith(prefix)]
+def look_fors_block(view: dict) -> dict | None:
+    """The one input that rates every look-for of the form."""
+    return block_starting(view, ids.WALKTHROUGH_LOOK_FORS_BLOCK_PREFIX)
 
 
-def option_value(element: dict, label_part: str) -> tuple[str, str]:
-    option = next(o for o in element["options"] if label_part in o["text"]["text"])
-    return option["value"], option["text"]["text"]
+def look_for_labels(view: dict) -> list[str]:
+    """The look-fors the modal offers, in order (the labels of the menu's groups)."""
+    found = look_fors_block(view)
+    return [g["label"]["text"] for g in found["element"]["option_groups"]] if found else []
+
+
+def level_option(view: dict, look_for: str, level: str) -> dict:
+    """The option rating the look-for whose text starts with `look_for` at `level`."""
+    found = look_fors_block(view)
+    assert found is not None
+    group = next(g for g in found["element"]["option_groups"] if g["label"]["text"].startswith(look_for))
+    return next(o for o in group["options"] if o["text"]["text"].startswith(f"{level} ·"))
+
+
+def has_block(view: dict, block_id: str) -> bool:
+    return any(b.get("block_id") == block_id for b in view["blocks"])
 
 
 def filled_values(
@@ -174,7 +187,8 @@ def filled_values(
     ratings: dict[str, str] | None = None,
     second_observer: str | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """What Slack reports for the modal as a leader fills it in: initial choices kept unless given."""
+    """What Slack reports for the modal as a leader fills it in: initial choices kept unless given, and
+    only the inputs the modal shows (a strength, a question and a second observer after "Add more")."""
     values: dict[str, dict[str, Any]] = {}
     teacher_block = next(
         (b for b in view["blocks"] if b.get("block_id") == ids.WALKTHROUGH_TEACHER_BLOCK), None
@@ -196,28 +210,44 @@ def filled_values(
         }
     form = _initial(block(view, ids.WALKTHROUGH_FORM_BLOCK)["element"])
     values[ids.WALKTHROUGH_FORM_BLOCK] = {ids.WALKTHROUGH_FORM_SELECT: select_value(*form)}  # type: ignore[misc]
-    for look_for in look_for_blocks(view):
-        element = look_for["element"]
-        wanted = (ratings or {}).get(look_for["label"]["text"][:20])
-        chosen = option_value(element, wanted) if wanted else _initial(element)
-        values[look_for["block_id"]] = {
-            ids.WALKTHROUGH_LOOK_FOR_SELECT: select_value(
-                chosen[0] if chosen else None, chosen[1] if chosen else None
-            )
-        }
+    looks = look_fors_block(view)
+    if looks is not None:
+        kept = {o["value"] for o in looks["element"].get("initial_options") or []}
+        for look_for, level in (ratings or {}).items():
+            chosen_option = level_option(view, look_for, level)
+            kept = {v for v in kept if v.split(":")[0] != chosen_option["value"].split(":")[0]}
+            kept.add(chosen_option["value"])
+        values[looks["block_id"]] = {ids.WALKTHROUGH_LOOK_FORS_SELECT: multi_select_value(sorted(kept))}
     values[ids.WALKTHROUGH_EVIDENCE_BLOCK] = {ids.WALKTHROUGH_EVIDENCE_INPUT: plain_text_value(evidence)}
-    values[ids.WALKTHROUGH_STRENGTH_BLOCK] = {ids.WALKTHROUGH_STRENGTH_INPUT: plain_text_value(strength)}
-    values[ids.WALKTHROUGH_NEXT_STEP_BLOCK] = {ids.WALKTHROUGH_NEXT_STEP_INPUT: plain_text_value(next_step)}
-    values[ids.WALKTHROUGH_ROLE_BLOCK] = {ids.WALKTHROUGH_ROLE_INPUT: radio_value(role)}
-    if any(b.get("block_id") == ids.WALKTHROUGH_SHARE_BLOCK for b in view["blocks"]):
+    if has_block(view, ids.WALKTHROUGH_STRENGTH_BLOCK):
+        values[ids.WALKTHROUGH_STRENGTH_BLOCK] = {ids.WALKTHROUGH_STRENGTH_INPUT: plain_text_value(strength)}
+        values[ids.WALKTHROUGH_NEXT_STEP_BLOCK] = {
+            ids.WALKTHROUGH_NEXT_STEP_INPUT: plain_text_value(next_step)
+        }
+    values[ids.WALKTHROUGH_ROLE_BLOCK] = {ids.WALKTHROUGH_ROLE_INPUT: select_value(role)}
+    if has_block(view, ids.WALKTHROUGH_SHARE_BLOCK):
         values[ids.WALKTHROUGH_SHARE_BLOCK] = {
             ids.WALKTHROUGH_SHARE_INPUT: checkboxes_value([ids.WALKTHROUGH_SHARE_VALUE] if share else [])
         }
-    if any(b.get("block_id") == ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK for b in view["blocks"]):
+    if has_block(view, ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK):
         values[ids.WALKTHROUGH_SECOND_OBSERVER_BLOCK] = {
             ids.WALKTHROUGH_SECOND_OBSERVER_INPUT: users_select_value(second_observer)
         }
     return values
+
+
+def show_more(driver: SlackDriver, slack: FakeSlack, user: str, view: dict, **fill: Any) -> dict:
+    """Tap "Add a strength, a question…": the modal again, in place, with its optional parts."""
+    if has_block(view, ids.WALKTHROUGH_STRENGTH_BLOCK):
+        return view
+    before = len(slack.calls_to("views.update"))
+    driver.action(
+        user,
+        [button_action(ids.WALKTHROUGH_MORE, "more")],
+        view={**view, "state": {"values": filled_values(view, **fill)}},
+    )
+    wait_for(lambda: len(slack.calls_to("views.update")) > before)
+    return latest_view(slack, view["id"])
 
 
 def _initial(element: dict) -> tuple[str, str] | None:
@@ -291,6 +321,8 @@ def log_visit(
 ) -> dict:
     """A leader logs a visit end to end; returns the modal as it was submitted. The outbox is drained."""
     view = open_modal(driver, slack, leader, text)
+    if fill.get("strength", True) or fill.get("next_step", True) or fill.get("second_observer"):
+        view = show_more(driver, slack, leader, view, **fill)
     response = driver.submit_view(leader, view, filled_values(view, **fill))
     assert response.status_code == 200 and response.text in ("", "null"), response.text
     worker.drain(timeout=10)

@@ -17,7 +17,7 @@ from tests.walkthroughs.support import (
     filled_values,
     latest_view,
     log_visit,
-    look_for_blocks,
+    look_for_labels,
     message_text,
     open_modal,
     wait_for,
@@ -109,7 +109,7 @@ def test_the_leader_records_the_feedback_conversation_and_its_role(app, slack, s
 
 def test_changing_the_form_rebuilds_the_look_fors_in_place(app, slack):
     view = open_modal(app.driver, slack, "ULEAD", "ben")
-    before = [b["label"]["text"] for b in look_for_blocks(view)]
+    before = look_for_labels(view)
     form_options = block(view, ids.WALKTHROUGH_FORM_BLOCK)["element"]["options"]
     quick = next(o for o in form_options if o["text"]["text"] == "Quick visit")
     values = filled_values(view, evidence="half-typed evidence")
@@ -134,7 +134,7 @@ def test_changing_the_form_rebuilds_the_look_fors_in_place(app, slack):
     call = slack.calls_to("views.update")[-1]
     assert call.ok and call.args["hash"] == view["hash"]
     updated = latest_view(slack, view["id"])
-    after = [b["label"]["text"] for b in look_for_blocks(updated)]
+    after = look_for_labels(updated)
     assert after != before and len(after) == 4
     assert after[0].startswith("Nearly all students are working on the lesson's task")
     assert updated["private_metadata"] == view["private_metadata"]

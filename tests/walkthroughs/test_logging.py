@@ -11,9 +11,11 @@ from tests.walkthroughs.support import (
     dm_messages,
     filled_values,
     latest_view,
-    look_for_blocks,
+    look_for_labels,
+    look_fors_block,
     message_text,
     open_modal,
+    show_more,
     teacher_option,
     wait_for,
 )
@@ -39,14 +41,17 @@ def test_walkthrough_with_a_name_opens_the_modal_prefilled_with_teacher_and_the_
         "Grade 3 Math · period 1 · room 104",
         "Grade 3 Science · period 2 · room 104",
     ]
-    looks = look_for_blocks(view)
-    assert looks and all(b["element"]["initial_option"]["text"]["text"] == "Not observed" for b in looks)
-    roles = [o["value"] for o in block(view, ids.WALKTHROUGH_ROLE_BLOCK)["element"]["options"]]
+    assert len(look_for_labels(view)) == 7  # nothing chosen: every look-for counts as not observed
+    assert "initial_options" not in look_fors_block(view)["element"]
+    assert "(the rest: not observed)" in look_fors_block(view)["label"]["text"]
+    role = block(view, ids.WALKTHROUGH_ROLE_BLOCK)["element"]
+    roles = [o["value"] for o in role["options"]]
+    assert role["initial_option"]["value"] == "reflective"  # preset: no walkthrough of Ben yet
     assert roles == ["directive", "reflective", "reflexive"]
 
 
 def test_logging_a_visit_sends_the_teacher_the_evidence_in_the_frameworks_words(app, slack, sessions, worker):
-    view = open_modal(app.driver, slack, "ULEAD", "ben")
+    view = show_more(app.driver, slack, "ULEAD", open_modal(app.driver, slack, "ULEAD", "ben"))
     values = filled_values(view, ratings={"Students explain the": "Proficient"})
 
     response = app.driver.submit_view("ULEAD", view, values)

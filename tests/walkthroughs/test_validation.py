@@ -7,8 +7,16 @@ from datetime import UTC, datetime
 from sqlmodel import func, select
 
 from bot import ids
-from bot.demo.slack_requests import plain_text_value, select_value
-from tests.walkthroughs.support import block, filled_values, open_modal, person_id
+from bot.demo.slack_requests import multi_select_value, plain_text_value
+from tests.walkthroughs.support import (
+    block,
+    filled_values,
+    level_option,
+    look_fors_block,
+    open_modal,
+    person_id,
+    show_more,
+)
 from workflows.db import transaction
 from workflows.deliveries.models import Delivery
 from workflows.frameworks.service import default_framework_text, load_framework, parse_framework
@@ -56,7 +64,7 @@ def test_a_forged_submission_naming_a_teacher_at_another_school_is_refused(app, 
 
 
 def test_text_over_slacks_limits_is_refused_even_when_the_payload_skips_max_length(app, slack, sessions):
-    view = open_modal(app.driver, slack, "ULEAD", "ben")
+    view = show_more(app.driver, slack, "ULEAD", open_modal(app.driver, slack, "ULEAD", "ben"))
     values = filled_values(view, evidence="x" * 3001, strength="y" * 501)
 
     errors = _errors(app.driver.submit_view("ULEAD", view, values))
@@ -89,18 +97,35 @@ def test_a_form_retired_while_the_modal_was_open_is_refused_on_the_form_field(ap
 def test_the_conversation_role_must_be_chosen_and_levels_must_come_from_the_scale(app, slack, sessions):
     view = open_modal(app.driver, slack, "ULEAD", "ben")
     values = filled_values(view, role=None)
-    first_look_for = next(b for b in values if b.startswith(ids.WALKTHROUGH_LOOK_FOR_BLOCK_PREFIX))
-    values[first_look_for] = {ids.WALKTHROUGH_LOOK_FOR_SELECT: select_value("99", "Legendary")}
+    looks = look_fors_block(view)
+    first = looks["element"]["option_groups"][0]["options"][0]["value"].split(":")[0]
+    values[looks["block_id"]] = {ids.WALKTHROUGH_LOOK_FORS_SELECT: multi_select_value([f"{first}:99"])}
 
     errors = _errors(app.driver.submit_view("ULEAD", view, values))
 
     assert errors[ids.WALKTHROUGH_ROLE_BLOCK] == "Choose the role you plan for the feedback conversation."
-    assert errors[first_look_for] == "Choose a level from the list."
+    assert errors[looks["block_id"]] == "Choose a level from the list."
+    assert _nothing_written(sessions)
+
+
+def test_two_levels_for_one_look_for_are_refused_on_the_look_fors_field(app, slack, sessions):
+    view = open_modal(app.driver, slack, "ULEAD", "ben")
+    values = filled_values(view)
+    twice = [level_option(view, "Students explain", level)["value"] for level in ("Developing", "Proficient")]
+    values[look_fors_block(view)["block_id"]] = {ids.WALKTHROUGH_LOOK_FORS_SELECT: multi_select_value(twice)}
+
+    errors = _errors(app.driver.submit_view("ULEAD", view, values))
+
+    assert errors == {
+        look_fors_block(view)[
+            "block_id"
+        ]: "Choose one level for “Students explain their reasoning to a partner or to the cla…”, not two."
+    }
     assert _nothing_written(sessions)
 
 
 def test_a_second_observer_must_lead_the_teachers_school(app, slack, sessions):
-    view = open_modal(app.driver, slack, "ULEAD", "ben")
+    view = show_more(app.driver, slack, "ULEAD", open_modal(app.driver, slack, "ULEAD", "ben"))
 
     errors = _errors(app.driver.submit_view("ULEAD", view, filled_values(view, second_observer="UOTTO")))
 

@@ -14,13 +14,15 @@ from sqlmodel import Session, col, select
 
 from workflows.roster.models import Person
 from workflows.rotation import planner
-from workflows.rotation.days import LeaderDay, VisitView, leader_day, logged, stored_day, view_of
+from workflows.rotation.days import LeaderDay, VisitView, leader_day, stored_day, view_of
 from workflows.rotation.inputs import history, load_inputs, local_today, school, school_zone
 from workflows.rotation.leaders import NOT_ON_YOUR_PLAN, RotationError
 from workflows.rotation.models import SKIP_REASON_MAX, PlannedVisit, RotationLeaderDay, VisitStatus
 from workflows.rotation.plans import visit_row
+from workflows.walkthroughs.models import Walkthrough
 
 _ACTIVE = (VisitStatus.PLANNED.value, VisitStatus.DONE.value)
+DAY_OVER = "That day is over: its visits can no longer be changed."
 
 
 @dataclass(frozen=True)
@@ -50,24 +52,22 @@ def skip_visit(session: Session, *, key: str, leader_id: int, reason: str, now: 
     if len(reason) > SKIP_REASON_MAX:
         raise RotationError(f"Keep the reason under {SKIP_REASON_MAX} characters.")
     visit = _changeable(session, key=key, leader_id=leader_id, now=now)
-    visit.status, visit.skip_reason, visit.updated_at = VisitStatus.SKIPPED, reason, now
-    session.add(visit)
-    return _bump(session, visit)
+    _move(session, visit, to=VisitStatus.SKIPPED, now=now, skip_reason=reason)
+    return _day(session, visit)
 
 
 def swap_visit(session: Session, *, key: str, leader_id: int, now: datetime) -> SwapResult:
     """Replace a planned visit with the next teacher who fits, around every visit kept that day.
 
     On the day itself the new visit starts no earlier than now. With nobody else to fit, the visit is
-    dropped and the day says so (`replaced` False).
+    dropped and the day says so (`replaced` False); `restore_visit` undoes that.
     """
     visit = _changeable(session, key=key, leader_id=leader_id, now=now)
     found = school(session, visit.school_id)
     stored = stored_day(session, visit.school_id, visit.day)
     leader_row = _leader_row(session, visit)
-    visit.status, visit.updated_at = VisitStatus.SWAPPED, now
-    session.add(visit)
-    session.flush()
+    # The move holds the leader's day: a second Swap waits here, then plans around this one's replacement.
+    _move(session, visit, to=VisitStatus.SWAPPED, now=now)
     day_visits = session.exec(
         select(PlannedVisit).where(PlannedVisit.school_id == visit.school_id, PlannedVisit.day == visit.day)
     ).all()
@@ -106,20 +106,106 @@ def swap_visit(session: Session, *, key: str, leader_id: int, now: datetime) -> 
     new = [v for v in plan.for_leader(str(leader_id)).visits if (v.leader_id, v.teacher_id) not in kept_keys]
     for v in new:
         session.add(visit_row(visit.school_id, visit.day, v, now))
-    return SwapResult(_bump(session, visit), replaced=bool(new))
+    session.flush()
+    return SwapResult(_day(session, visit), replaced=bool(new))
+
+
+def restore_visit(session: Session, *, key: str, leader_id: int, now: datetime) -> LeaderDay:
+    """Undo a Swap that found nobody to fit: the visit is back on the leader's list, as planned.
+
+    Refused once the day is over, when the visit is not a swapped one, when another of the leader's visits
+    now fills its time, or when the leader's list is full again (a Swap that did find someone).
+    """
+    visit = planned_visit(session, key=key, leader_id=leader_id)
+    _not_over(session, visit, now)
+    if visit.status != VisitStatus.SWAPPED:
+        raise RotationError(_already(session, visit))
+    _move(session, visit, frm=VisitStatus.SWAPPED, to=VisitStatus.PLANNED, now=now)
+    kept = session.exec(
+        select(PlannedVisit).where(
+            PlannedVisit.leader_id == leader_id,
+            PlannedVisit.school_id == visit.school_id,
+            PlannedVisit.day == visit.day,
+            col(PlannedVisit.status).in_(_ACTIVE),
+            PlannedVisit.id != visit.id,
+        )
+    ).all()
+    clash = next((v for v in kept if v.start < visit.end and v.end > visit.start), None)
+    if clash is not None:  # raising rolls the move back
+        raise RotationError(
+            f"That visit can't come back: your visit to {_name(session, clash.teacher_id)} now fills its time."
+        )
+    if len(kept) >= school(session, visit.school_id).visits_per_day:
+        raise RotationError("That visit can't come back: your list for the day is full again.")
+    return _day(session, visit)
 
 
 def _changeable(session: Session, *, key: str, leader_id: int, now: datetime) -> PlannedVisit:
     """A visit the leader may still skip or swap: their own, still planned, not logged, its day not over."""
     visit = planned_visit(session, key=key, leader_id=leader_id)
-    status = VisitStatus(visit.status)
-    if status == VisitStatus.PLANNED and visit.key in logged(session, visit.school_id, visit.day):
-        status = VisitStatus.DONE
-    if status != VisitStatus.PLANNED:
-        raise RotationError(f"That visit is already {status}.")
-    if visit.day < local_today(school(session, visit.school_id), now):
-        raise RotationError("That day is over: its visits can no longer be changed.")
+    if view_of(session, visit).status != VisitStatus.PLANNED:
+        raise RotationError(_already(session, visit))
+    _not_over(session, visit, now)
     return visit
+
+
+def _not_over(session: Session, visit: PlannedVisit, now: datetime) -> None:
+    if visit.day < local_today(school(session, visit.school_id), now):
+        raise RotationError(DAY_OVER)
+
+
+def _move(
+    session: Session,
+    visit: PlannedVisit,
+    *,
+    to: VisitStatus,
+    now: datetime,
+    frm: VisitStatus = VisitStatus.PLANNED,
+    **values: object,
+) -> None:
+    """Change a visit's state once: a conditional update from `frm`, then one more revision of the day.
+
+    Of two requests changing the same visit at once (a double tap, a Slack retry, Skip and Swap, a
+    walkthrough logging it), exactly one moves it; the other is refused with what happened meanwhile. The
+    visit row is updated before the leader's day, always in that order, so two changes never deadlock.
+    """
+    moved = session.execute(
+        update(PlannedVisit)
+        .where(col(PlannedVisit.id) == visit.id, col(PlannedVisit.status) == frm.value)
+        .values(status=to.value, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        session.expire_all()
+        raise RotationError(_already(session, visit))
+    session.execute(
+        update(RotationLeaderDay)
+        .where(col(RotationLeaderDay.id) == _leader_row(session, visit).id)
+        .values(revision=RotationLeaderDay.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    session.expire_all()
+
+
+def _already(session: Session, visit: PlannedVisit) -> str:
+    """What became of a visit the person wanted to change, as they should hear it."""
+    fresh = session.exec(select(PlannedVisit).where(PlannedVisit.id == visit.id)).one()
+    status = view_of(session, fresh).status
+    if status == VisitStatus.SWAPPED:
+        return "Already swapped a moment ago: your list shows the change."
+    if status == VisitStatus.SKIPPED:
+        return f"Already skipped: {_name(session, fresh.teacher_id)} goes back to the top of your queue."
+    if status == VisitStatus.DONE:
+        return "Already logged: that visit is done."
+    if status == VisitStatus.PLANNED:
+        return "Already back on your list."
+    return DAY_OVER
+
+
+def _name(session: Session, person_id: int) -> str:
+    person = session.get(Person, person_id)
+    return person.name if person is not None else "the teacher"
 
 
 def _leader_row(session: Session, visit: PlannedVisit) -> RotationLeaderDay:
@@ -137,27 +223,44 @@ def _leader_row(session: Session, visit: PlannedVisit) -> RotationLeaderDay:
     return row
 
 
-def _bump(session: Session, visit: PlannedVisit) -> LeaderDay:
-    """Count one more change to the leader's day (the DM is updated once per change) and return the day."""
-    row = _leader_row(session, visit)
-    session.execute(
-        update(RotationLeaderDay)
-        .where(col(RotationLeaderDay.id) == row.id)
-        .values(revision=RotationLeaderDay.revision + 1)
-        .execution_options(synchronize_session=False)
-    )
-    session.flush()
-    session.expire_all()
+def _day(session: Session, visit: PlannedVisit) -> LeaderDay:
+    """The leader's day after a change, as the DM and the Home show it."""
     day = leader_day(session, school_id=visit.school_id, leader_id=visit.leader_id, day=visit.day)
     assert day is not None
     return day
 
 
-def visit_logged(session: Session, *, key: str | None) -> LeaderDay | None:
-    """A walkthrough just logged this planned visit: one more revision of the leader's day, now showing the
-    visit done, so the morning DM can say so. None when the walkthrough was not a planned visit."""
-    visit = session.exec(select(PlannedVisit).where(PlannedVisit.key == key)).first() if key else None
-    return _bump(session, visit) if visit is not None else None
+def visit_logged(session: Session, *, walkthrough_id: int, now: datetime) -> LeaderDay | None:
+    """A walkthrough was just logged: the planned visit it logs is done, and the leader's day, one revision
+    on, shows it (so the morning DM can say so). None when it logged no planned visit.
+
+    The visit is found from the walkthrough as stored (the leader who logged it, the teacher, the school
+    and the school-local day), never from what the modal carried: a key in the modal's metadata can be
+    forged, or stale after the teacher was changed. A visit already swapped or skipped stays so.
+    """
+    walkthrough = session.get(Walkthrough, walkthrough_id)
+    if walkthrough is None:
+        return None
+    visit = session.exec(
+        select(PlannedVisit).where(
+            PlannedVisit.school_id == walkthrough.school_id,
+            PlannedVisit.day == walkthrough.visit_date,
+            PlannedVisit.leader_id == walkthrough.observer_id,
+            PlannedVisit.teacher_id == walkthrough.teacher_id,
+        )
+    ).first()
+    if visit is None or visit.status != VisitStatus.PLANNED:
+        return None
+    try:
+        _move(session, visit, to=VisitStatus.DONE, now=now)
+    except RotationError:  # swapped or skipped a moment ago: the walkthrough stands on its own
+        return None
+    walkthrough = session.get(Walkthrough, walkthrough_id)
+    assert walkthrough is not None
+    walkthrough.planned_visit_key = visit.key
+    session.add(walkthrough)
+    session.flush()
+    return _day(session, visit)
 
 
 def _as_planned(v: PlannedVisit) -> planner.PlannedVisit:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from workflows import privacy
@@ -19,7 +20,7 @@ from workflows.privacy import Viewer
 from workflows.roster.models import ClassTeacher, Person, School, SchoolClass
 from workflows.walkthroughs import access
 from workflows.walkthroughs.choices import framework_for, look_fors_rated_or_on
-from workflows.walkthroughs.errors import Field, InvalidWalkthrough, NotAllowed, check_key
+from workflows.walkthroughs.errors import EditedMeanwhile, Field, InvalidWalkthrough, NotAllowed, check_key
 from workflows.walkthroughs.models import (
     EVIDENCE_MAX,
     NOTE_MAX,
@@ -46,8 +47,8 @@ class WalkthroughEntry:
     role: str | None
     share_with_teacher: bool
     second_observer_slack_id: str | None = None
-    planned_visit_key: str | None = None
     paired_with_id: int | None = None
+    doubled: frozenset[int] = frozenset()  # look-fors given more than one level
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,6 @@ def log_walkthrough(
         share_with_teacher=entry.share_with_teacher,
         second_observer_id=checked.second_observer_id,
         paired_with_id=checked.paired_with_id,
-        planned_visit_key=entry.planned_visit_key or None,
         created_at=now,
         updated_at=now,
     )
@@ -114,13 +114,20 @@ def edit_walkthrough(
     viewer: Viewer,
     walkthrough_id: int,
     base_revision: int,
+    key: str,
     entry: WalkthroughEntry,
     now: datetime,
 ) -> Logged:
-    """Apply an edit made from revision `base_revision`; a retry of an applied edit changes nothing."""
+    """Apply an edit made from revision `base_revision` in the modal `key`.
+
+    A retry of an applied edit (the same modal) changes nothing. An edit from a revision that another
+    edit has replaced meanwhile (a second modal opened from the same revision, or two submits at once) is
+    refused (`EditedMeanwhile`), so neither overwrites the other. The revision is claimed by a conditional
+    update before anything else is written.
+    """
     walkthrough = access.own(session, viewer, walkthrough_id)
     if walkthrough.revision != base_revision:
-        return Logged(walkthrough=view_of(session, walkthrough), changed=False, revision=walkthrough.revision)
+        return _already_edited(session, walkthrough, key)
     access.require_in_edit_window(walkthrough, now)
     # The teacher and the pairing are what the walkthrough is about: an edit never changes them.
     fixed = replace(
@@ -130,6 +137,16 @@ def edit_walkthrough(
         paired_with_id=walkthrough.paired_with_id,
     )
     checked = _check(session, viewer=viewer, entry=fixed, now=now, editing=walkthrough)
+    claimed = session.execute(
+        update(Walkthrough)
+        .where(col(Walkthrough.id) == walkthrough_id, col(Walkthrough.revision) == base_revision)
+        .values(revision=base_revision + 1, edit_key=key)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(walkthrough)
+        return _already_edited(session, walkthrough, key)
+    session.refresh(walkthrough)
     walkthrough.class_id = entry.class_id
     walkthrough.period = entry.period
     walkthrough.framework_id = checked.framework_id
@@ -143,7 +160,6 @@ def edit_walkthrough(
         walkthrough.share_with_teacher = True
         if _reaches_teacher(session, walkthrough):
             walkthrough.shared_at = now
-    walkthrough.revision += 1
     walkthrough.updated_at = now
     session.add(walkthrough)
     for old in session.exec(
@@ -154,6 +170,13 @@ def edit_walkthrough(
     _write_ratings(session, walkthrough_id, checked.ratings)
     session.flush()
     return Logged(walkthrough=view_of(session, walkthrough), changed=True, revision=walkthrough.revision)
+
+
+def _already_edited(session: Session, walkthrough: Walkthrough, key: str) -> Logged:
+    """This modal's own edit, retried: nothing changes. Anyone else's: this one is refused."""
+    if walkthrough.edit_key != key:
+        raise EditedMeanwhile()
+    return Logged(walkthrough=view_of(session, walkthrough), changed=False, revision=walkthrough.revision)
 
 
 def conversation_role(value: str | None) -> ConversationRole | None:
@@ -205,7 +228,7 @@ def _check(
     framework, form, look_fors, scale = _form_for(session, entry.form_id, entry.school_id, now, editing)
     if form is None:
         errors[Field.FORM] = "This form was retired after you opened the walkthrough; choose another."
-    ratings = _ratings(entry.ratings, look_fors, scale, errors)
+    ratings = _ratings(entry.ratings, look_fors, scale, errors, doubled=entry.doubled)
 
     if not entry.evidence.strip():
         errors[Field.EVIDENCE] = "Write down what you saw and heard: the teacher reads this first."
@@ -257,6 +280,8 @@ def _ratings(
     look_fors: list[LookFor],
     scale: list[RatingLevel],
     errors: dict[str, str],
+    *,
+    doubled: frozenset[int] = frozenset(),
 ) -> dict[int, RatingLevel]:
     """A level for every look-for on the form; one left empty counts as "not observed"."""
     by_value = {level.value: level for level in scale}
@@ -264,7 +289,10 @@ def _ratings(
     ratings: dict[int, RatingLevel] = {}
     for look_for in look_fors:
         value = submitted.get(look_for.id or 0)
-        if value is None:
+        if look_for.id in doubled:
+            short = look_for.text if len(look_for.text) <= 60 else look_for.text[:59].rstrip() + "…"
+            errors[Field.look_for(look_for.id or 0)] = f"Choose one level for “{short}”, not two."
+        elif value is None:
             if not_observed is not None:
                 ratings[look_for.id or 0] = not_observed
         elif value in by_value:

@@ -20,7 +20,7 @@ from workflows.frameworks.service import (
 )
 from workflows.privacy import TeacherAtSchool
 from workflows.roster.models import BellPeriod, CalendarDay, ClassTeacher, School, SchoolClass
-from workflows.walkthroughs.models import WalkthroughRating
+from workflows.walkthroughs.models import ConversationRole, Walkthrough, WalkthroughRating
 from workflows.walkthroughs.views import class_label, local_time
 
 
@@ -197,3 +197,17 @@ def _bells(session: Session, school_id: int) -> list[BellPeriod]:
             select(BellPeriod).where(BellPeriod.school_id == school_id).order_by(col(BellPeriod.start))
         ).all()
     )
+
+
+def usual_role(session: Session, *, observer_id: int, teacher_id: int | None) -> ConversationRole:
+    """The conversation role to preset: the one the leader planned last time with this teacher, else their
+    last one with anyone, else reflective (the coach's stance, the roadmap's usual start)."""
+    mine = select(Walkthrough.planned_role).where(Walkthrough.observer_id == observer_id)
+    latest = (col(Walkthrough.visited_at).desc(), col(Walkthrough.id).desc())
+    for query in ([mine.where(Walkthrough.teacher_id == teacher_id)] if teacher_id is not None else []) + [
+        mine
+    ]:
+        last = session.exec(query.order_by(*latest)).first()
+        if last is not None:
+            return ConversationRole(last)
+    return ConversationRole.REFLECTIVE

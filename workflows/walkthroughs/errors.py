@@ -16,6 +16,10 @@ class TooLate(Refusal):
     """The 24 hours in which a walkthrough can be edited are over."""
 
 
+class EditedMeanwhile(Refusal):
+    """Another edit replaced the revision this one was made from: applying it would overwrite that one."""
+
+
 class InvalidWalkthrough(Refusal):
     """Field-by-field problems with what was submitted; keys are `Field` names or `look_for:<id>`."""
 

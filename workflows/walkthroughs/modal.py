@@ -27,6 +27,7 @@ from workflows.walkthroughs.choices import (
     framework_for,
     look_for_choices,
     ratings_of,
+    usual_role,
 )
 from workflows.walkthroughs.models import ConversationRole
 
@@ -84,7 +85,8 @@ def start_walkthrough(
     paired_with_id: int | None = None,
     draft: Draft | None = None,
 ) -> ModalContext:
-    """A fresh modal: the teacher named (if exactly one matches), the class meeting now, the first form."""
+    """A fresh modal: the teacher named (if exactly one matches), the class meeting now, the first form, and
+    the conversation role the leader usually plans with this teacher (`usual_role`)."""
     access.require_leader(viewer)
     teacher, note = _pick_teacher(
         session, viewer=viewer, query=query, slack_user_id=slack_user_id, teacher_id=teacher_id,
@@ -94,6 +96,12 @@ def start_walkthrough(
     forms = form_choices(session, framework)
     selected_form = _choose_form(forms, form_id) or forms[0]
     classes, selected = class_choices(session, teacher=teacher, now=now, class_id=class_id, period=period)
+    draft = draft or Draft()
+    if draft.role is None:
+        usual = usual_role(
+            session, observer_id=viewer.person_id, teacher_id=teacher.teacher_id if teacher else None
+        )
+        draft = replace(draft, role=usual)
     return ModalContext(
         teacher=teacher,
         teacher_note=note,
@@ -103,7 +111,7 @@ def start_walkthrough(
         selected_form=selected_form,
         look_fors=look_for_choices(session, selected_form.form_id),
         scale=tuple(rating_scale(framework)),
-        draft=draft or Draft(),
+        draft=draft,
         planned_visit_key=planned_visit_key,
         paired_with_id=paired_with_id,
     )

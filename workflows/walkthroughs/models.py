@@ -65,6 +65,9 @@ class Walkthrough(SQLModel, table=True):
         default=None, max_length=255, index=True, description="the rotation's planned visit this logs"
     )
     revision: int = Field(default=1, description="bumped by each edit; edits are idempotent on it")
+    edit_key: str | None = Field(
+        default=None, max_length=KEY_MAX, description="the modal whose edit made this revision (its retries)"
+    )
     thanked_at: datetime | None = None
     talk_requested_at: datetime | None = None
     created_at: datetime
