@@ -44,12 +44,10 @@ def help_message(profile: StaffProfile, *, unknown: str | None = None) -> dict:
     roles = profile.all_roles
     lines = [f"• {usage} — {what}" for who, usage, what in HELP_LINES if who & roles]
     where = "; ".join(
-        f"{', '.join(sorted(_ROLE_NAMES[r] for r in entry.roles))} at {entry.school.name}"
+        f"{', '.join(sorted(_ROLE_NAMES[r] for r in entry.roles))} at {escape(entry.school.name)}"
         for entry in profile.schools
     )
-    intro = (
-        f"Hi {profile.person.given_name}! Rounds knows you as: {where or 'staff, with no school role yet'}."
-    )
+    intro = f"Hi {escape(profile.person.given_name)}! Rounds knows you as: {where or 'staff, with no school role yet'}."
     if unknown:
         intro = f"I don't know `{ids.ROUNDS_COMMAND} {escape(unknown)}`. " + intro
     body = "\n".join(lines)
