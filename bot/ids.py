@@ -63,3 +63,5 @@ ROTATION_SKIP_REASON_INPUT = "rotation_skip_reason_input"
 
 # Events
 APP_HOME_OPENED_EVENT = "app_home_opened"
+MESSAGE_IM_EVENT = "message.im"  # the manifest's name for messages in the app's DM (the Messages tab)
+MESSAGE_EVENT_TYPE = "message"  # what those events carry as their type

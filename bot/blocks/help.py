@@ -67,3 +67,15 @@ def not_on_roster() -> dict:
         "Ask your district's Rounds admin to add you (staff are matched by the email address on your Slack profile)."
     )
     return {"response_type": "ephemeral", "text": text}
+
+
+MESSAGES_TAB_INTRO = "I don't read messages here, but here is what you can do with Rounds."
+
+
+def typed_message_reply(profile: StaffProfile | None) -> dict:
+    """The answer to a message typed in the Messages tab: help by role (never echoing what was typed)."""
+    if profile is None:
+        return {"text": not_on_roster()["text"]}
+    message = help_message(profile)
+    intro = {"type": "context", "elements": [{"type": "mrkdwn", "text": MESSAGES_TAB_INTRO}]}
+    return {"text": f"{MESSAGES_TAB_INTRO} {message['text']}", "blocks": [intro, *message["blocks"]]}

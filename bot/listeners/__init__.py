@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import home, rotation, rounds_command, walkthroughs
+from bot.listeners import home, messages_tab, rotation, rounds_command, walkthroughs
 from bot.runtime import Runtime
 
 
@@ -13,3 +13,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     walkthroughs.register(app, runtime)
     home.register(app, runtime)
     rotation.register(app, runtime)
+    messages_tab.register(app, runtime)
