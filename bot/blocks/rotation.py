@@ -243,7 +243,7 @@ def coverage_blocks(coverages: Sequence[Coverage]) -> list[dict]:
         seen = c.caseload - len(c.not_seen)
         head = (
             f"*{escape(c.school_name)}*: {seen} of {c.caseload} teachers seen since {long_day(c.since)} "
-            "(the last cycle)."
+            "(this cycle)."
         )
         if not c.not_seen:
             blocks.append({"type": "section", "text": mrkdwn(head + " Everyone has been seen. :tada:")})

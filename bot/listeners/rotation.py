@@ -45,7 +45,7 @@ def today_answer(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
 
 
 def coverage_answer(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
-    """`/rounds coverage`: the teachers the leader has not seen in the last cycle, longest first."""
+    """`/rounds coverage`: the teachers the leader has not seen this cycle, longest first."""
     if not is_leader(profile):
         return blocks.refusal(blocks.LEADERS_ONLY)
     with transaction(runtime.sessions) as session:

@@ -1,4 +1,4 @@
-"""hardening: a folded search form of every name
+"""hardening: a folded search form of every name; a school's first day
 
 Revision ID: 0009
 Revises: 0006
@@ -32,6 +32,8 @@ def upgrade() -> None:
     _fill_search_names()
     with op.batch_alter_table("person") as batch_op:
         batch_op.alter_column("search_name", server_default=None)
+    with op.batch_alter_table("school") as batch_op:
+        batch_op.add_column(sa.Column("first_day", sa.Date(), nullable=True))
 
 
 def _fill_search_names() -> None:
@@ -54,6 +56,8 @@ def _fill_search_names() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("school") as batch_op:
+        batch_op.drop_column("first_day")
     with op.batch_alter_table("person") as batch_op:
         batch_op.drop_index("ix_person_search_name")
         batch_op.drop_column("search_name")

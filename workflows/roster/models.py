@@ -44,6 +44,9 @@ class School(SQLModel, table=True):
     reminder_time: time = time(7, 15)
     paired_share: float = Field(default=0.0, description="share of visits planned as calibration pairs")
     days_off_url: str | None = Field(default=None, max_length=2048, description="iCalendar feed of days off")
+    first_day: date | None = Field(
+        default=None, description="first day of school: the first cycle starts here"
+    )
 
 
 class Person(SQLModel, table=True):

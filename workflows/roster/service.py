@@ -360,9 +360,7 @@ _DELETABLE: dict[str, tuple[type[SQLModel], str]] = {
 }
 
 
-def _deactivate(
-    session: Session, snapshot: RosterSnapshot, summary: ImportSummary, *, workspace: str
-) -> None:
+def _deactivate(session: Session, snapshot: RosterSnapshot, summary: ImportSummary, *, workspace: str) -> None:
     """`tobedeleted` rows deactivate what Rounds knows; history that points at them stays intact."""
     for kind, sourced_ids in snapshot.deleted.items():
         if kind not in _DELETABLE or not sourced_ids:

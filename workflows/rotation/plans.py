@@ -18,6 +18,7 @@ from workflows.rotation.days import SchoolPlan, school_plan, stored_day, visit_k
 from workflows.rotation.inputs import (
     busy_by_leader,
     calendar_around,
+    cycle_of,
     history,
     load_inputs,
     local_today,
@@ -41,7 +42,7 @@ def plan_school_day(
     cal = calendar_around(session, school=found, day=day, calendars=calendars)
     busy = busy_by_leader(calendars, inputs, day)
     settle(session, school_id=school_id, today=min(day, local_today(found, now)), now=now)
-    cycle = planner.cycle_for(day, cal.school_days(), inputs.settings.cycle_length)
+    cycle = cycle_of(session, school=found, day=day, cal=cal)
     day_type = cal.day_type(day)
     leaders = [
         planner.Leader(
