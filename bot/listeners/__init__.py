@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import home, messages_tab, rotation, rounds_command, walkthroughs
+from bot.listeners import days_away, home, messages_tab, rotation, rounds_command, walkthroughs
 from bot.runtime import Runtime
 
 
@@ -14,3 +14,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     home.register(app, runtime)
     rotation.register(app, runtime)
     messages_tab.register(app, runtime)
+    days_away.register(app, runtime)

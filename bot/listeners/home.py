@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot import ids
 from bot.blocks import home as home_blocks
+from bot.listeners import days_away
 from bot.listeners.rotation import leader_today
 from bot.runtime import Runtime
 from bot.slack_directory import SlackUserDirectory
@@ -50,6 +51,7 @@ SECTIONS: list[HomeSection] = [
     HomeSection(roles=frozenset({Role.LEADER}), build=leader_today),
     HomeSection(roles=LEADING_ROLES, build=leader_walkthroughs),
     HomeSection(roles=frozenset({Role.TEACHER}), build=teacher_walkthroughs),
+    HomeSection(roles=frozenset({Role.LEADER, Role.ADMIN}), build=days_away.home_section),
 ]
 
 

@@ -1,4 +1,4 @@
-"""hardening: a folded search form of every name; a school's first day
+"""hardening: a folded search form of every name; a school's first day; days without walkthroughs
 
 Revision ID: 0009
 Revises: 0006
@@ -17,6 +17,8 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_moment = sqlmodel.sql.sqltypes.UTCDateTime
+
 
 def upgrade() -> None:
     with op.batch_alter_table("person") as batch_op:
@@ -34,6 +36,23 @@ def upgrade() -> None:
         batch_op.alter_column("search_name", server_default=None)
     with op.batch_alter_table("school") as batch_op:
         batch_op.add_column(sa.Column("first_day", sa.Date(), nullable=True))
+    op.create_table(
+        "time_away",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("school_id", sa.Integer(), nullable=True),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=150), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", _moment(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["school_id"], ["school.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["created_by_id"], ["person.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_time_away_person_days", "time_away", ["person_id", "last_day"], unique=False)
+    op.create_index("ix_time_away_school_days", "time_away", ["school_id", "last_day"], unique=False)
 
 
 def _fill_search_names() -> None:
@@ -56,6 +75,9 @@ def _fill_search_names() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_time_away_school_days", table_name="time_away")
+    op.drop_index("ix_time_away_person_days", table_name="time_away")
+    op.drop_table("time_away")
     with op.batch_alter_table("school") as batch_op:
         batch_op.drop_column("first_day")
     with op.batch_alter_table("person") as batch_op:

@@ -12,7 +12,7 @@ leaders, caseloads and history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from workflows.roster.models import (
 )
 from workflows.roster.snapshot import Role
 from workflows.rotation import planner
+from workflows.rotation.away import school_days_off
 from workflows.rotation.calendars import BusyByLeader, CalendarUnavailable, LeaderContact, RotationCalendars
 from workflows.rotation.leaders import RotationError
 from workflows.rotation.models import PlannedVisit, RotationDay, VisitStatus
@@ -97,9 +98,11 @@ class SchoolCalendar:
     days_off: frozenset[date]
     days_off_problem: str | None
     first_day: date | None = None  # the school's first day this school year, when it set one
+    # days the school's admins marked as without walkthroughs (a testing week), with their notes
+    no_walkthroughs: dict[date, str | None] = field(default_factory=dict)
 
     def day_type(self, day: date) -> str:
-        if day in self.days_off or self._before_first_day(day):
+        if day in self.days_off or day in self.no_walkthroughs or self._before_first_day(day):
             return "none"
         return self.dated.get(day, "regular" if day.weekday() < 5 else "none")
 
@@ -141,7 +144,13 @@ def school_calendar(
         else:
             off = found
     return SchoolCalendar(
-        start, end, {r.day: r.day_type for r in rows}, frozenset(off), problem, first_day=school.first_day
+        start,
+        end,
+        {r.day: r.day_type for r in rows},
+        frozenset(off),
+        problem,
+        first_day=school.first_day,
+        no_walkthroughs=school_days_off(session, school_id=school.id or 0, start=start, end=end),
     )
 
 
