@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.answers.rotation import home_today
 from bot.blocks import home as home_blocks
 from bot.callers import Caller
+from bot.listeners import days_away
 from bot.runtime import Runtime
 from workflows.db import transaction
 from workflows.privacy import LEADING_ROLES, Viewer
@@ -48,6 +49,7 @@ SECTIONS: list[HomeSection] = [
     HomeSection(roles=frozenset({Role.LEADER}), build=home_today),
     HomeSection(roles=LEADING_ROLES, build=leader_walkthroughs),
     HomeSection(roles=frozenset({Role.TEACHER}), build=teacher_walkthroughs),
+    HomeSection(roles=frozenset({Role.LEADER, Role.ADMIN}), build=days_away.home_section),
 ]
 
 

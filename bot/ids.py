@@ -66,9 +66,27 @@ ROTATION_SKIP_MODAL = "rotation_skip_modal"
 ROTATION_SKIP_REASON_BLOCK = "rotation_skip_reason"
 ROTATION_SKIP_REASON_INPUT = "rotation_skip_reason_input"
 
+# Days without walkthroughs (a leader's days away; a school's testing week), from the App Home
+DAYS_AWAY_OPEN = "days_away_open"
+DAYS_AWAY_MODAL = "days_away_modal"
+SCHOOL_DAYS_OFF_OPEN = "school_days_off_open"
+SCHOOL_DAYS_OFF_MODAL = "school_days_off_modal"
+DAYS_AWAY_CANCEL = "days_away_cancel"
+DAYS_AWAY_FIRST_BLOCK = "days_away_first"
+DAYS_AWAY_FIRST_INPUT = "days_away_first_input"
+DAYS_AWAY_LAST_BLOCK = "days_away_last"
+DAYS_AWAY_LAST_INPUT = "days_away_last_input"
+DAYS_AWAY_NOTE_BLOCK = "days_away_note"
+DAYS_AWAY_NOTE_INPUT = "days_away_note_input"
+DAYS_AWAY_SCHOOL_BLOCK = "days_away_school"
+DAYS_AWAY_SCHOOL_SELECT = "days_away_school_select"
+
 # Events
 APP_HOME_OPENED_EVENT = "app_home_opened"
 
 # Installation (bot/listeners/installs.py): Rounds removed from a workspace, or its tokens revoked
 APP_UNINSTALLED_EVENT = "app_uninstalled"
 TOKENS_REVOKED_EVENT = "tokens_revoked"
+
+MESSAGE_IM_EVENT = "message.im"  # the manifest's name for messages in the app's DM (the Messages tab)
+MESSAGE_EVENT_TYPE = "message"  # what those events carry as their type

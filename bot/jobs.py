@@ -62,6 +62,8 @@ def remind_school(
         queued = already = no_slack = 0
         keys = []
         for leader_day in plan.leaders if plan.school_day else ():
+            if leader_day.away:  # their own day away: no DM about visits that will not happen
+                continue
             if not leader_day.leader_slack_id:
                 no_slack += 1
                 continue

@@ -28,6 +28,9 @@ SCOPES = {
     "views.publish": set(),
 }
 
+# The bot scopes each event subscription needs (api.slack.com/events/<event>).
+EVENT_SCOPES = {"app_home_opened": set(), "message.im": {"im:history"}}
+
 
 @pytest.fixture(scope="module")
 def demo() -> tuple[str, dict[str, int]]:
@@ -74,6 +77,8 @@ def test_the_manifest_declares_every_command_shortcut_and_event():
     assert shortcuts == {value for name, value in vars(ids).items() if name.endswith("_SHORTCUT")}
     events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     assert events == {value for name, value in vars(ids).items() if name.endswith("_EVENT")}
+    granted = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert set().union(*(EVENT_SCOPES[event] for event in events)) <= granted
     urls = [c["url"] for c in MANIFEST["features"]["slash_commands"]]
     urls += [
         MANIFEST["settings"]["interactivity"]["request_url"],

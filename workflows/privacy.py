@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, func, or_
+from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from workflows.roster.models import Person, School, StaffRole
+from workflows.roster.names import query_words
 from workflows.roster.service import StaffProfile
 from workflows.roster.snapshot import Role
 from workflows.walkthroughs.models import Walkthrough
@@ -116,7 +117,8 @@ def teachers_visible_to(
     school_id: int | None = None,
     limit: int = 100,
 ) -> list[TeacherAtSchool]:
-    """Teachers at the schools the viewer leads whose name matches every word of `query`."""
+    """Teachers at the schools the viewer leads whose name holds every word of `query`, anywhere in it,
+    case and accents ignored ("perez" finds Pérez-Whitlock, "zelenski" Żeleński)."""
     led = sorted(viewer.led_school_ids)
     if not led:
         return []
@@ -130,11 +132,12 @@ def teachers_visible_to(
             col(Person.active).is_(True),
         )
     )
-    full_name = func.lower(Person.given_name + " " + Person.family_name)
-    for word in query.lower().split():
-        statement = statement.where(full_name.contains(word, autoescape=True))
+    for word in query_words(query):
+        statement = statement.where(col(Person.search_name).contains(word, autoescape=True))
     if slack_user_id is not None:
-        statement = statement.where(Person.workspace == viewer.workspace, Person.slack_user_id == slack_user_id)
+        statement = statement.where(
+            Person.workspace == viewer.workspace, Person.slack_user_id == slack_user_id
+        )
     if teacher_id is not None:
         statement = statement.where(Person.id == teacher_id)
     if school_id is not None:

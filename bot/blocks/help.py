@@ -46,12 +46,10 @@ def help_message(profile: StaffProfile, *, unknown: str | None = None) -> dict:
     roles = profile.all_roles
     lines = [f"• {usage} — {what}" for who, usage, what in HELP_LINES if who & roles]
     where = "; ".join(
-        f"{', '.join(sorted(_ROLE_NAMES[r] for r in entry.roles))} at {entry.school.name}"
+        f"{', '.join(sorted(_ROLE_NAMES[r] for r in entry.roles))} at {escape(entry.school.name)}"
         for entry in profile.schools
     )
-    intro = (
-        f"Hi {profile.person.given_name}! Rounds knows you as: {where or 'staff, with no school role yet'}."
-    )
+    intro = f"Hi {escape(profile.person.given_name)}! Rounds knows you as: {where or 'staff, with no school role yet'}."
     if unknown:
         intro = f"I don't know `{ids.ROUNDS_COMMAND} {escape(unknown)}`. " + intro
     body = "\n".join(lines)
@@ -73,3 +71,15 @@ NOT_ON_ROSTER = (
 
 def not_on_roster() -> dict:
     return {"response_type": "ephemeral", "text": NOT_ON_ROSTER}
+
+
+MESSAGES_TAB_INTRO = "I don't read messages here, but here is what you can do with Rounds."
+
+
+def typed_message_reply(profile: StaffProfile | None) -> dict:
+    """The answer to a message typed in the Messages tab: help by role (never echoing what was typed)."""
+    if profile is None:
+        return {"text": not_on_roster()["text"]}
+    message = help_message(profile)
+    intro = {"type": "context", "elements": [{"type": "mrkdwn", "text": MESSAGES_TAB_INTRO}]}
+    return {"text": f"{MESSAGES_TAB_INTRO} {message['text']}", "blocks": [intro, *message["blocks"]]}

@@ -128,11 +128,12 @@ def reminder_message(day: LeaderDay) -> dict:
 def reminder_text(day: LeaderDay) -> str:
     """The notification text (and what a screen reader or an old client shows)."""
     visits = "; ".join(
-        f"{window(v.start, v.end)} {v.teacher_name} ({v.room or v.class_title})"
+        f"{window(v.start, v.end)} {escape(v.teacher_name)} ({escape(v.room or v.class_title)})"
         + (" — skipped" if v.status == VisitStatus.SKIPPED else "")
         for v in day.current
     )
-    return f"{headline(day)} — {long_day(day.day)}, {day.school_name}" + (f": {visits}" if visits else ".")
+    school = escape(day.school_name)
+    return f"{headline(day)} — {long_day(day.day)}, {school}" + (f": {visits}" if visits else ".")
 
 
 def leader_day_lines(day: LeaderDay) -> list[str]:
@@ -248,7 +249,8 @@ def today_blocks(days: Sequence[tuple[School, LeaderDay | None]], *, buttons: bo
 def today_reply(days: Sequence[tuple[School, LeaderDay | None]]) -> dict:
     blocks = today_blocks(days, buttons=False)[:MESSAGE_MAX_BLOCKS]
     text = " ".join(
-        reminder_text(day) if day is not None else f"{school.name}: not planned yet." for school, day in days
+        reminder_text(day) if day is not None else f"{escape(school.name)}: not planned yet."
+        for school, day in days
     )
     return {"response_type": "ephemeral", "text": text or "You lead no school.", "blocks": blocks}
 
@@ -273,7 +275,7 @@ def coverage_blocks(coverages: Sequence[Coverage]) -> list[dict]:
         seen = c.caseload - len(c.not_seen)
         head = (
             f"*{escape(c.school_name)}*: {seen} of {c.caseload} teachers seen since {long_day(c.since)} "
-            "(the last cycle)."
+            "(this cycle)."
         )
         if not c.not_seen:
             blocks.append({"type": "section", "text": mrkdwn(head + " Everyone has been seen. :tada:")})
@@ -285,7 +287,7 @@ def coverage_blocks(coverages: Sequence[Coverage]) -> list[dict]:
 
 def coverage_reply(coverages: Sequence[Coverage]) -> dict:
     text = "; ".join(
-        f"{c.school_name}: {len(c.not_seen)} of {c.caseload} teachers not seen" for c in coverages
+        f"{escape(c.school_name)}: {len(c.not_seen)} of {c.caseload} teachers not seen" for c in coverages
     )
     return {
         "response_type": "ephemeral",

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from bot import ids
-from bot.blocks.elements import SECTION_MAX, button, clip, escape, mrkdwn, plain
+from bot.blocks.elements import SECTION_MAX, button, escape, mrkdwn, plain
 from workflows.walkthroughs.models import ConversationRole
 from workflows.walkthroughs.views import WalkthroughView
 
@@ -115,8 +115,12 @@ def teacher_message(view: WalkthroughView) -> dict:
     status = _teacher_status(view)
     if status:
         blocks.append({"type": "context", "elements": [mrkdwn(status)]})
-    text = f"Notes from {view.observer_name}'s walkthrough on {when(view.visited_at)}: {clip(view.evidence, 300)}"
-    return {"text": text, "blocks": blocks}
+    return {"text": teacher_notification(view), "blocks": blocks}
+
+
+def teacher_notification(view: WalkthroughView) -> str:
+    """What the teacher's phone shows on the lock screen: who and when, never the evidence itself."""
+    return f"{escape(view.observer_name)} shared notes from the visit on {day(view.visited_at)}"
 
 
 def _teacher_status(view: WalkthroughView) -> str:
@@ -183,7 +187,7 @@ def leader_confirmation(view: WalkthroughView, *, editable: bool = True) -> dict
     record = "Change the conversation" if view.conversation else "Record the conversation"
     buttons.append(button(record, ids.WALKTHROUGH_RECORD_CONVERSATION, str(view.id)))
     blocks.append({"type": "actions", "block_id": ids.WALKTHROUGH_LEADER_ACTIONS_BLOCK, "elements": buttons})
-    return {"text": f"Logged your walkthrough of {view.teacher_name}.", "blocks": blocks}
+    return {"text": f"Logged your walkthrough of {escape(view.teacher_name)}.", "blocks": blocks}
 
 
 def about(view: WalkthroughView) -> str:
@@ -199,7 +203,7 @@ def thanks_notice(view: WalkthroughView) -> dict:
 def reflection_notice(view: WalkthroughView, reflection_text: str) -> dict:
     intro = f"📝 {escape(view.teacher_name)} added a reflection on {about(view)}:"
     return {
-        "text": f"{view.teacher_name} added a reflection on your walkthrough.",
+        "text": f"{escape(view.teacher_name)} added a reflection on your walkthrough.",
         "blocks": [
             {"type": "section", "text": mrkdwn(intro)},
             {"type": "section", "text": plain(reflection_text)},
@@ -213,7 +217,7 @@ def talk_request(view: WalkthroughView) -> dict:
         "Find a time with them; afterwards, record the conversation here."
     )
     return {
-        "text": f"{view.teacher_name} would like to talk about your walkthrough.",
+        "text": f"{escape(view.teacher_name)} would like to talk about your walkthrough.",
         "blocks": [
             {"type": "section", "text": mrkdwn(text)},
             {
@@ -233,7 +237,7 @@ def pair_invitation(view: WalkthroughView) -> dict:
         f"with you, {when(view.visited_at)}. Log your own ratings of the same visit so you can compare them."
     )
     return {
-        "text": f"{view.observer_name} logged a paired walkthrough with you.",
+        "text": f"{escape(view.observer_name)} logged a paired walkthrough with you.",
         "blocks": [
             {"type": "section", "text": mrkdwn(text)},
             {

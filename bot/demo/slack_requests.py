@@ -349,6 +349,30 @@ def app_home_opened_event(
     return event
 
 
+def im_message_event(
+    user_id: str,
+    text: str,
+    *,
+    channel: str | None = None,
+    client_msg_id: str | None = None,
+    ts: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The inner ``event`` for a message a person types in the app's DM (its Messages tab)."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel": channel or dm_channel_id(user_id),
+        "user": user_id,
+        "text": text,
+        "ts": ts or _action_ts(),
+        "event_ts": ts or _action_ts(),
+        "channel_type": "im",
+        "client_msg_id": client_msg_id or secrets.token_hex(16),
+    }
+    event.update(extra)
+    return event
+
+
 # --------------------------------------------------------------------------- signing
 
 

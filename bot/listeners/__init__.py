@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import home, installs, rotation, rounds_command, walkthrough_answers, walkthroughs
+from bot.listeners import (
+    days_away,
+    home,
+    installs,
+    messages_tab,
+    rotation,
+    rounds_command,
+    walkthrough_answers,
+    walkthroughs,
+)
 from bot.runtime import Runtime
 
 
@@ -15,3 +24,5 @@ def register_all(app: App, runtime: Runtime) -> None:
     home.register(app, runtime)
     rotation.register(app, runtime)
     installs.register(app, runtime)
+    messages_tab.register(app, runtime)
+    days_away.register(app, runtime)

@@ -191,6 +191,7 @@ ROUTINE_COLUMNS = (
     ("reminderTime", "reminder_time", parse_time, "a time (HH:MM)"),
     ("pairedShare", "paired_share", lambda v: _share(v), "a share from 0 to 1, such as 0.2"),
     ("daysOffUrl", "days_off_url", lambda v: _url(v), "an http(s):// or webcal:// URL of an iCalendar feed"),
+    ("firstDay", "first_day", parse_date, "a date (YYYY-MM-DD)"),
 )
 
 

@@ -21,6 +21,9 @@ from integrations.oneroster.problems import Problems
 Progress = Callable[[str, int, int], None]
 
 PROGRESS_EVERY = 1000
+# No roster row comes near this; a longer one (a file with no line breaks, say) is refused while it is
+# read, so the reader never holds more than about this much of it.
+MAX_ROW_CHARS = 1 << 20
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _CHUNK = 1 << 20
 
@@ -116,13 +119,16 @@ def read_rows(
     total = files.count_data_rows(name) if progress else 0
     with files.open(name) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.reader(text)
+        lines = _BoundedLines(text, MAX_ROW_CHARS)
+        reader = csv.reader(lines)
         number = 1
+        header: list[str] | None = None
         try:
             header = next(reader, None)
             if header is None:
                 problems.add(shown, None, None, "empty file (no header row)")
                 return False
+            lines.row_done()
             encoding_ok = _check_encoding(shown, 1, header, header, problems)
             index = _resolve_columns(header, [*required, *optional])
             missing = [column for column in required if column not in index]
@@ -135,6 +141,7 @@ def read_rows(
             if progress:
                 progress(shown, 0, total)
             for values in reader:
+                lines.row_done()
                 number += 1
                 if progress and (number - 1) % PROGRESS_EVERY == 0:
                     progress(shown, number - 1, max(total, number - 1))
@@ -153,12 +160,63 @@ def read_rows(
                 if skip_at is not None and values[skip_at].strip().lower() in skip_values:
                     continue
                 yield Row(number, values, index)
+        except RowTooLong as error:
+            row, column = (number + 1, error.column(header)) if header is not None else (1, None)
+            problems.add(shown, row, column, f"row longer than {MAX_ROW_CHARS:,} characters")
+            return False
         except csv.Error as error:
             problems.add(shown, number + 1, None, f"not valid CSV ({error})")
             return False
         if progress:
             progress(shown, number - 1, number - 1)
         return True
+
+
+class RowTooLong(Exception):
+    """A row past `MAX_ROW_CHARS`; carries the part read when it is one line, to name its column."""
+
+    def __init__(self, line: str | None) -> None:
+        super().__init__("row too long")
+        self.line = line
+
+    def column(self, header: list[str]) -> str | None:
+        """The header's name for the field the row was in when it passed the limit (the commas outside
+        quotes before it; CSV's own parser would refuse a field this long)."""
+        if self.line is None:
+            return None
+        position, quoted = 0, False
+        for char in self.line:
+            if char == '"':
+                quoted = not quoted
+            elif char == "," and not quoted:
+                position += 1
+        return header[position].strip() if position < len(header) else None
+
+
+class _BoundedLines:
+    """The file's lines for `csv.reader`, each read with at most `limit` characters held: a longer line,
+    or a quoted row spanning lines that adds up to more, raises `RowTooLong` instead of being read whole."""
+
+    def __init__(self, text: io.TextIOWrapper, limit: int) -> None:
+        self._text = text
+        self._limit = limit
+        self._row = 0  # characters of the current row so far
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(self._limit + 1)
+        if not line:
+            raise StopIteration
+        first = self._row == 0
+        self._row += len(line)
+        if self._row > self._limit:
+            raise RowTooLong(line if first else None)
+        return line
+
+    def row_done(self) -> None:
+        self._row = 0
 
 
 def _resolve_columns(header: list[str], wanted: Sequence[str]) -> dict[str, int]:

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.delivery_worker import DeliveryWorker, make_worker_client
+from bot.deliveries import DeliveryWorker
 from bot.demo.district import DemoDistrict, DemoPerson
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.slack_requests import button_action, select_action, select_value
@@ -60,7 +60,7 @@ def app(rounds: RunningRounds, demo: DemoDistrict) -> RunningRounds:
 
 @pytest.fixture
 def worker(settings: Settings, sessions: Sessions) -> DeliveryWorker:
-    return DeliveryWorker(sessions, make_worker_client(settings), channel_interval=0, senders=2)
+    return DeliveryWorker.from_settings(sessions, settings, channel_interval=0, senders=2)
 
 
 @pytest.fixture

@@ -560,7 +560,8 @@ def test_the_explanation_of_a_cycle_reads_plainly() -> None:
     )
     lines = assess(plans, sections=sections, leaders=leaders).lines()
 
-    assert lines[0] == "10 school days, 2 leaders, 60 visits (0 in calibration pairs)"
+    span = f"This cycle: {CYCLE[0]:%a %Y-%m-%d} to {CYCLE[-1]:%a %Y-%m-%d}"
+    assert lines[0] == f"{span}, 10 school days, 2 leaders, 60 visits (0 in calibration pairs)"
     assert lines[1] == "Coverage: 45/45 teachers seen (100%)"
     assert lines[2].startswith("  Ms Rivera: 30/30 (100%), 30 visits, 3–3 a day")
     assert "Conflicts: none" in lines

@@ -6,10 +6,12 @@ Staff only. No table here (or anywhere in Rounds) has a place for a student.
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Any
 
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, String, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from workflows.roster.names import SEARCH_NAME_LENGTH, search_form
 from workflows.roster.snapshot import Role
 from workflows.workspaces.models import workspace_field
 
@@ -42,6 +44,9 @@ class School(SQLModel, table=True):
     reminder_time: time = time(7, 15)
     paired_share: float = Field(default=0.0, description="share of visits planned as calibration pairs")
     days_off_url: str | None = Field(default=None, max_length=2048, description="iCalendar feed of days off")
+    first_day: date | None = Field(
+        default=None, description="first day of school: the first cycle starts here"
+    )
 
 
 class Person(SQLModel, table=True):
@@ -61,10 +66,19 @@ class Person(SQLModel, table=True):
     slack_user_id: str | None = Field(default=None, max_length=32)
     calendar_url: str | None = Field(default=None, max_length=2048, description="iCalendar URL of busy time")
     active: bool = True
+    # The name folded for search (workflows.roster.names), kept in step with the name on every write.
+    search_name: str = Field(default="", max_length=SEARCH_NAME_LENGTH, index=True)
 
     @property
     def name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _fold_name(mapper: Any, connection: Any, person: Person) -> None:
+    """However a person is written (roster import, demo, tests), their search form follows their name."""
+    person.search_name = search_form(person.given_name, person.family_name)
 
 
 class StaffRole(SQLModel, table=True):
@@ -83,7 +97,9 @@ class SchoolClass(SQLModel, table=True):
     """A class (OneRoster's word): a course taught to a group in a room during some periods."""
 
     __tablename__ = "school_class"
-    __table_args__ = (UniqueConstraint("workspace", "sourced_id", name="uq_school_class_workspace_sourced_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace", "sourced_id", name="uq_school_class_workspace_sourced_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace: str = workspace_field()

@@ -36,6 +36,7 @@ class SchoolRoutine:
     reminder_time: time | None = None
     paired_share: float | None = None
     days_off_url: str | None = None
+    first_day: date | None = None  # the first day of school this year: where the first cycle starts
 
     def given(self) -> dict[str, object]:
         return {name: value for name, value in self.__dict__.items() if value is not None}

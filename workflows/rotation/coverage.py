@@ -4,21 +4,22 @@ the App Home), and how good a whole cycle would be (`rounds plan --explain`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from workflows.rotation import planner
 from workflows.rotation.calendars import NoCalendars, RotationCalendars, busy_on_day
+from workflows.rotation.days import stored_day
 from workflows.rotation.inputs import (
     busy_by_leader,
     calendar_around,
+    cycle_of,
     history,
     load_inputs,
     local_today,
     school,
-    school_calendar,
     school_zone,
 )
 from workflows.rotation.leaders import led_schools
@@ -39,7 +40,7 @@ class Coverage:
     school_id: int
     school_name: str
     leader_id: int
-    since: date  # the first day of the window (the last `cycle_length` school days)
+    since: date  # the first day of this cycle (as in the morning DM and `rounds plan --explain`)
     caseload: int
     not_seen: tuple[CoverageLine, ...]
 
@@ -52,21 +53,20 @@ def coverage(
     today: date,
     calendars: RotationCalendars | None = None,
 ) -> Coverage:
-    """Teachers in the leader's caseload not seen by them in the last `cycle_length` school days, oldest first.
+    """Teachers in the leader's caseload not seen by them this cycle, oldest first.
 
-    Only the roster's calendar is read here (`calendars` adds iCalendar days off when given).
+    The cycle is today's stored plan's, as the morning DM shows it; before today is planned, it is worked
+    out the same way from the roster's calendar (`calendars` adds iCalendar days off when given).
     """
     found = school(session, school_id)
     inputs = load_inputs(session, found)
-    cal = school_calendar(
-        session,
-        school=found,
-        start=today - timedelta(days=7 * inputs.settings.cycle_length),
-        end=today,
-        calendars=calendars or NoCalendars(),
-    )
-    window = cal.school_days()[-inputs.settings.cycle_length :] or [today]
-    since = window[0]
+    stored = stored_day(session, school_id, today)
+    if stored is not None and stored.cycle_days:
+        cycle: tuple[date, ...] = tuple(date.fromisoformat(d) for d in stored.cycle_days)
+    else:
+        cal = calendar_around(session, school=found, day=today, calendars=calendars or NoCalendars())
+        cycle = cycle_of(session, school=found, day=today, cal=cal)
+    since = min(cycle[0], today) if cycle else today
     caseload = sorted(int(t) for t in inputs.caseload(leader_id))
     last = dict(
         session.exec(
@@ -105,7 +105,7 @@ def explain_cycle(
     found = school(session, school_id)
     inputs = load_inputs(session, found)
     cal = calendar_around(session, school=found, day=day, calendars=calendars)
-    cycle = planner.cycle_for(day, cal.school_days(), inputs.settings.cycle_length)
+    cycle = cycle_of(session, school=found, day=day, cal=cal)
     if not cycle or day not in cycle:
         return None
     span = (cycle[-1] - cycle[0]).days + 1

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from sqlmodel import Session, col, select
 
 from workflows.roster.models import Person, School
+from workflows.rotation.away import leader_away
 from workflows.rotation.inputs import load_inputs, local_today, school, settings_of
 from workflows.rotation.leaders import led_schools
 from workflows.rotation.models import PlannedVisit, RotationDay, RotationLeaderDay, VisitStatus
@@ -72,6 +73,7 @@ class LeaderDay:
     cycle_length: int
     visits_per_day: int
     revision: int
+    away: bool = False  # the leader marked this day away, so nothing was planned (and no DM is sent)
 
     @property
     def current(self) -> tuple[VisitView, ...]:
@@ -146,6 +148,7 @@ def school_plan(session: Session, school: School, row: RotationDay, *, created: 
     settings = settings_of(school)
     inputs = load_inputs(session, school) if row.school_day else None
     seen = _seen_in(session, school.id or 0, cycle, row.day)
+    away = leader_away(session, leader_ids=[p.id or 0 for _, p in leader_rows], day=row.day)
     days = []
     for leader_row, person in leader_rows:
         caseload = inputs.caseload(person.id or 0) if inputs else frozenset()
@@ -170,6 +173,7 @@ def school_plan(session: Session, school: School, row: RotationDay, *, created: 
                 cycle_length=settings.cycle_length,
                 visits_per_day=settings.visits_per_day,
                 revision=leader_row.revision,
+                away=person.id in away and not any(v.leader_id == person.id for v in visits),
             )
         )
     return SchoolPlan(

@@ -2,14 +2,17 @@
 leaders, caseloads and history.
 
 - School days are Monday–Friday minus `none` days in the roster's school calendar and the school's
-  iCalendar days off; cycles are runs of `cycle_length` of them counted from July 1 (see `school_year_start`).
+  iCalendar days off, from the school's first day (`firstDay` in schools.csv) when it set one. Cycles are
+  runs of `cycle_length` of them counted from that first day, or else from the school's first plan this
+  school year (see `cycle_of`): a school that starts using Rounds in November starts a whole cycle then.
+  The morning DM, `/rounds coverage` and `rounds plan --explain` all take their cycle from here.
 - History is what the leaders did: walkthroughs they logged (done), and planned visits they skipped or
   missed. Skipped and missed teachers return to the top of the queue.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,13 +31,14 @@ from workflows.roster.models import (
 )
 from workflows.roster.snapshot import Role
 from workflows.rotation import planner
+from workflows.rotation.away import school_days_off
 from workflows.rotation.calendars import BusyByLeader, CalendarUnavailable, LeaderContact, RotationCalendars
 from workflows.rotation.leaders import RotationError
-from workflows.rotation.models import PlannedVisit, VisitStatus
+from workflows.rotation.models import PlannedVisit, RotationDay, VisitStatus
 from workflows.walkthroughs.models import Walkthrough
 from workflows.workspaces.models import Workspace
 
-SCHOOL_YEAR_START = (7, 1)  # cycles count from July 1
+SCHOOL_YEAR_START = (7, 1)  # a school year runs from July 1 (history and first days are counted in it)
 LOOKAHEAD = timedelta(days=60)  # enough calendar after a day to finish its cycle
 
 
@@ -98,11 +102,18 @@ class SchoolCalendar:
     dated: dict[date, str]
     days_off: frozenset[date]
     days_off_problem: str | None
+    first_day: date | None = None  # the school's first day this school year, when it set one
+    # days the school's admins marked as without walkthroughs (a testing week), with their notes
+    no_walkthroughs: dict[date, str | None] = field(default_factory=dict)
 
     def day_type(self, day: date) -> str:
-        if day in self.days_off:
+        if day in self.days_off or day in self.no_walkthroughs or self._before_first_day(day):
             return "none"
         return self.dated.get(day, "regular" if day.weekday() < 5 else "none")
+
+    def _before_first_day(self, day: date) -> bool:
+        first = self.first_day
+        return first is not None and day < first and school_year_start(day) == school_year_start(first)
 
     def school_days(self) -> list[date]:
         days, day = [], self.start
@@ -114,11 +125,7 @@ class SchoolCalendar:
 
 
 def school_year_start(day: date) -> date:
-    """July 1 before `day`: where cycles start counting.
-
-    The roster stores no first day of school: `calendar_day` rows are only exceptions (holidays, early
-    days), so their first row is not it, and OneRoster academicSessions are not imported.
-    """
+    """July 1 before `day`: the start of its school year (not of its cycles: see `cycle_of`)."""
     month, first = SCHOOL_YEAR_START
     year = day.year if (day.month, day.day) >= (month, first) else day.year - 1
     return date(year, month, first)
@@ -141,7 +148,39 @@ def school_calendar(
             problem = found.reason if found.configured else None
         else:
             off = found
-    return SchoolCalendar(start, end, {r.day: r.day_type for r in rows}, frozenset(off), problem)
+    return SchoolCalendar(
+        start,
+        end,
+        {r.day: r.day_type for r in rows},
+        frozenset(off),
+        problem,
+        first_day=school.first_day,
+        no_walkthroughs=school_days_off(session, school_id=school.id or 0, start=start, end=end),
+    )
+
+
+def cycle_start(session: Session, *, school: School, day: date) -> date:
+    """Where the cycles holding `day` start counting: the school's first day, if it set one for this
+    school year; else the school's first planned school day this year; else `day` itself (the first plan).
+
+    Not July 1: a school that starts using Rounds in November must not begin mid-cycle, told on its first
+    morning that teachers "can't be fitted" in the days a July count leaves."""
+    year = school_year_start(day)
+    if school.first_day is not None and school_year_start(school.first_day) == year:
+        return school.first_day
+    first_plan = session.exec(
+        select(func.min(RotationDay.day)).where(
+            RotationDay.school_id == school.id, col(RotationDay.school_day), RotationDay.day >= year
+        )
+    ).one()
+    return min(first_plan, day) if first_plan is not None else day
+
+
+def cycle_of(session: Session, *, school: School, day: date, cal: SchoolCalendar) -> tuple[date, ...]:
+    """The school days of the cycle holding `day` (one meaning of "cycle" for every surface)."""
+    start = cycle_start(session, school=school, day=day)
+    days = [d for d in cal.school_days() if d >= start]
+    return planner.cycle_for(day, days, school.cycle_length)
 
 
 def calendar_around(

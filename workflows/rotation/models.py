@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SKIP_REASON_MAX = 200
+AWAY_NOTE_MAX = 150
 
 
 class VisitStatus(StrEnum):
@@ -108,3 +109,23 @@ class JobRun(SQLModel, table=True):
     status: str = Field(max_length=16, description="ran | missed | no_school")
     detail: str = Field(default="", max_length=255)
     recorded_at: datetime
+
+
+class TimeAway(SQLModel, table=True):
+    """Days without walkthroughs: a leader's days away (`person_id`), or a school's (`school_id`, a testing
+    week, say). Exactly one of the two is set; the planner plans no visits on these days."""
+
+    __tablename__ = "time_away"
+    __table_args__ = (
+        Index("ix_time_away_person_days", "person_id", "last_day"),
+        Index("ix_time_away_school_days", "school_id", "last_day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="CASCADE")
+    school_id: int | None = Field(default=None, foreign_key="school.id", ondelete="CASCADE")
+    first_day: date
+    last_day: date
+    note: str | None = Field(default=None, max_length=AWAY_NOTE_MAX)
+    created_by_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    created_at: datetime

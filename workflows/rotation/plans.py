@@ -13,11 +13,13 @@ from sqlmodel import Session, select
 
 from workflows.db import insert_once
 from workflows.rotation import planner
+from workflows.rotation.away import leader_away
 from workflows.rotation.calendars import CalendarUnavailable, RotationCalendars, busy_on_day, calendar_checked
 from workflows.rotation.days import SchoolPlan, school_plan, stored_day, visit_key
 from workflows.rotation.inputs import (
     busy_by_leader,
     calendar_around,
+    cycle_of,
     history,
     load_inputs,
     local_today,
@@ -41,8 +43,9 @@ def plan_school_day(
     cal = calendar_around(session, school=found, day=day, calendars=calendars)
     busy = busy_by_leader(calendars, inputs, day)
     settle(session, school_id=school_id, today=min(day, local_today(found, now)), now=now)
-    cycle = planner.cycle_for(day, cal.school_days(), inputs.settings.cycle_length)
+    cycle = cycle_of(session, school=found, day=day, cal=cal)
     day_type = cal.day_type(day)
+    away = leader_away(session, leader_ids=[p.id or 0 for p in inputs.leaders], day=day)
     leaders = [
         planner.Leader(
             str(p.id),
@@ -53,15 +56,19 @@ def plan_school_day(
         )
         for p in inputs.leaders
     ]
+    planned = [leader for leader in leaders if int(leader.leader_id) not in away]
     plan = planner.plan_day(
         settings=inputs.settings,
         day=planner.SchoolDay(day, day_type, cycle),
         bell_schedules=inputs.bells,
         sections=inputs.sections,
-        leaders=leaders,
+        leaders=planned,
         history=history(session, school_id=school_id, before=day),
     )
     notes = list(plan.notes)
+    if day in cal.no_walkthroughs:
+        why = cal.no_walkthroughs[day]
+        notes = [f"No walkthroughs at {found.name} on {day:%a %b} {day.day}" + (f" ({why})." if why else ".")]
     if cal.days_off_problem:
         notes.append(f"The school's calendar of days off could not be checked ({cal.days_off_problem}).")
     claimed = insert_once(
@@ -73,6 +80,9 @@ def plan_school_day(
     if not claimed:  # another process stored this day first
         return school_plan(session, found, row, created=False)
     for leader in leaders:
+        if int(leader.leader_id) in away:
+            session.add(_away_row(row.id or 0, int(leader.leader_id), away[int(leader.leader_id)]))
+            continue
         leader_plan = plan.for_leader(leader.leader_id)
         problem = busy[int(leader.leader_id)]
         session.add(
@@ -92,6 +102,16 @@ def plan_school_day(
             session.add(visit_row(school_id, day, visit, now))
     session.flush()
     return school_plan(session, found, row, created=True)
+
+
+def _away_row(rotation_day_id: int, leader_id: int, note: str | None) -> RotationLeaderDay:
+    """An away leader's part of the day: no visits, and a note that says why."""
+    why = f" ({note})" if note else ""
+    return RotationLeaderDay(
+        rotation_day_id=rotation_day_id,
+        leader_id=leader_id,
+        notes=[f"You marked this day as away{why}: no visits planned for you."],
+    )
 
 
 def visit_row(school_id: int, day: date, visit: planner.PlannedVisit, now: datetime) -> PlannedVisit:

@@ -112,6 +112,8 @@ class PlanQuality:
     fresh_period_share: float
     load_min: int
     load_max: int
+    first_day: date | None = None  # the cycle's first and last school days
+    last_day: date | None = None
 
     @property
     def coverage(self) -> float:
@@ -119,8 +121,13 @@ class PlanQuality:
 
     def lines(self) -> tuple[str, ...]:
         """A short, readable report for `rounds plan --explain`."""
+        span = (
+            f"This cycle: {self.first_day:%a %Y-%m-%d} to {self.last_day:%a %Y-%m-%d}, "
+            if self.first_day and self.last_day
+            else ""
+        )
         out = [
-            f"{self.school_days} school days, {len(self.leaders)} leaders, {self.visits} visits "
+            f"{span}{self.school_days} school days, {len(self.leaders)} leaders, {self.visits} visits "
             f"({self.paired} in calibration pairs)",
             f"Coverage: {self.seen}/{self.caseload} teachers seen ({self.coverage:.0%})",
         ]
@@ -190,6 +197,8 @@ def assess(
     seen_any = {v.teacher_id for v in visits}
     in_cycle, with_history, fresh = _rotation(visits, school_plans, history)
     return PlanQuality(
+        first_day=min((p.day for p in school_plans), default=None),
+        last_day=max((p.day for p in school_plans), default=None),
         school_days=len(school_plans),
         caseload=len(union),
         seen=len(union & seen_any),
