@@ -36,18 +36,27 @@ def build_server(*, app: App, engine: Engine, on_shutdown: Callable[[], None] | 
     server = FastAPI(title="Rounds", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
 
     verifier = _verifier(app)
+    metrics = app.metrics if isinstance(app, RoundsApp) else Metrics()
+    metrics.watch_database(make_sessions(engine))
+
+    def refused(refusal: slack_http.Refusal, started: float) -> Response:
+        """Refused before Bolt: logged, and counted as rejected (413, 401) or malformed (400)."""
+        metrics.observe_request(
+            {}, status=401 if refusal.status != 400 else 400, seconds=time.perf_counter() - started
+        )
+        return _refused(refusal, started)
 
     @server.post("/slack/events")
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         body = await slack_http.read_body(request)
         if isinstance(body, slack_http.Refusal):
-            return _refused(body, started)
+            return refused(body, started)
         refusal = slack_http.check_signed(verifier, body, request.headers) or slack_http.check_shape(
             body, request.headers.get("content-type")
         )
         if refusal is not None:
-            return _refused(refusal, started)
+            return refused(refusal, started)
         # Bolt's dispatch blocks until the listener acknowledges; keep it off the event loop.
         bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
         return to_starlette_response(bolt_response)
@@ -72,9 +81,6 @@ def build_server(*, app: App, engine: Engine, on_shutdown: Callable[[], None] | 
         usable. An old heartbeat is reported, not failed: see bot/health.py."""
         report = health.check(engine, now=datetime.now(UTC))
         return JSONResponse(report.as_json(), status_code=200 if report.ok else 503)
-
-    metrics = app.metrics if isinstance(app, RoundsApp) else Metrics()
-    metrics.watch_database(make_sessions(engine))
 
     @server.get("/metrics")
     def prometheus() -> Response:

@@ -29,7 +29,12 @@ SCOPES = {
 }
 
 # The bot scopes each event subscription needs (api.slack.com/events/<event>).
-EVENT_SCOPES = {"app_home_opened": set(), "message.im": {"im:history"}}
+EVENT_SCOPES = {
+    "app_home_opened": set(),
+    "message.im": {"im:history"},
+    "app_uninstalled": set(),  # sent to every app, no scope needed
+    "tokens_revoked": set(),
+}
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from bot import ids, logs
 from bot.blocks import days_away as blocks
 from bot.blocks.walkthroughs import refusal_modal
 from bot.callers import caller_of
-from bot.listeners.payloads import as_int
+from bot.payloads import as_int
 from bot.runtime import Runtime
 from workflows.db import transaction
 from workflows.roster.service import StaffProfile

@@ -74,9 +74,11 @@ def test_an_uninstall_stops_that_workspaces_messages_and_removes_its_tokens(
     assert len(stopped) == 2  # the welcome DM and the reminder
     assert {s for s, _ in statuses(sessions, HILLSIDE).values()} == {DeliveryStatus.PENDING}
     store = two_installed.store
+    # Bolt's own listener runs after ours and deletes the bots, then the installations: wait for both.
     wait_for(
         lambda: store.find_bot(enterprise_id=None, team_id=LINCOLN) is None
-    )  # Bolt's listener, after ours
+        and store.find_installation(enterprise_id=None, team_id=LINCOLN) is None
+    )
     assert store.find_bot(enterprise_id=None, team_id=HILLSIDE) is not None
     with sessions() as session:
         teams_left = {r.team_id for r in session.execute(select(INSTALLATIONS))}

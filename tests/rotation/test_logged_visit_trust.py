@@ -143,7 +143,12 @@ def test_a_forged_planned_visit_key_marks_nobody_elses_visit(
     colleague = leaders_at(demo, CEDAR)[1] if "same" in whose else _only_at(demo, SUMMIT)
     theirs = buttons(_morning_dm(slack, colleague.slack_user_id), ids.ROTATION_LOG_VISIT)[0]["value"]
     view = open_modal(app.driver, slack, principal.slack_user_id, "")
-    teacher = next(t for t in demo.teachers if t.has_role(Role.TEACHER, CEDAR))
+    leader = _id(sessions, principal)
+    with sessions() as session:  # a teacher not on the principal's own plan: nothing of theirs to mark
+        mine = set(session.exec(select(PlannedVisit.teacher_id).where(PlannedVisit.leader_id == leader)))
+    teacher = next(
+        t for t in demo.teachers if t.has_role(Role.TEACHER, CEDAR) and _id(sessions, t) not in mine
+    )
     value, text = teacher_option(app.driver, principal.slack_user_id, teacher.name, teacher.name)
     values = _values(view)
     values[ids.WALKTHROUGH_TEACHER_BLOCK] = {
