@@ -1,16 +1,25 @@
 """Modals more than one listener opens (the walkthrough modal: from `/walkthrough`, the shortcut, the
-Home button and the morning DM's "Log visit"). Listeners call these; they never import each other."""
+Home button and the morning DM's "Log visit"; the coaching log: from the shortcut, the Home tab and the
+"Log coaching" buttons on DMs). Listeners call these; they never import each other."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_sdk import WebClient
 
+from bot.blocks import coaching as coaching_blocks
+from bot.blocks import coaching_modals
 from bot.blocks import walkthrough_modals as modals
 from bot.blocks import walkthroughs as blocks
+from bot.coaching_requests import CoachingMeta
 from bot.runtime import Runtime
 from bot.walkthrough_requests import ModalMeta, new_key
+from workflows.coaching import errors as coaching_errors
+from workflows.coaching.modal import start_coaching
 from workflows.db import transaction
 from workflows.privacy import Viewer
+from workflows.refusals import Refusal
 from workflows.walkthroughs.errors import NotAllowed
 from workflows.walkthroughs.modal import start_walkthrough
 
@@ -45,3 +54,29 @@ def open_walkthrough_modal(
     meta = ModalMeta(key=new_key(), planned_visit_key=planned_visit_key)
     client.views_open(trigger_id=trigger_id, view=modals.walkthrough_modal(context, metadata=meta.dump()))
     return True
+
+
+def open_coaching_modal(
+    runtime: Runtime,
+    client: WebClient,
+    *,
+    ack: Callable[[], object],
+    trigger_id: str,
+    viewer: Viewer,
+    teacher_id: int | None = None,
+    school_id: int | None = None,
+) -> None:
+    """Open the coaching log for a coach, with the teacher (and their active cycle) when one is named.
+
+    The log is built before the click is acknowledged, so someone who does not coach is refused
+    (`Refusal`) in the acknowledgement itself: the error handler explains it in a modal."""
+    try:
+        with transaction(runtime.sessions) as session:
+            context = start_coaching(
+                session, viewer=viewer, now=runtime.clock(), teacher_id=teacher_id, school_id=school_id
+            )
+    except coaching_errors.NotAllowed:
+        raise Refusal(coaching_blocks.NOT_A_COACH) from None
+    meta = CoachingMeta(key=new_key("co"))
+    ack()
+    client.views_open(trigger_id=trigger_id, view=coaching_modals.coaching_modal(context, metadata=meta.dump()))

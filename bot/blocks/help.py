@@ -31,6 +31,11 @@ HELP_LINES: list[tuple[frozenset[Role], str, str]] = [
         "log a classroom visit; the teacher gets your evidence right away",
     ),
     (
+        frozenset({Role.COACH}),
+        f"`{ids.COACH_COMMAND} [teacher]`",
+        "log coaching with a teacher: only you and the teacher read the notes; they get them in a DM",
+    ),
+    (
         frozenset({Role.LEADER, Role.ADMIN}),
         f"`{ids.ROUNDS_COMMAND} calibration`",
         "how alike leaders rate the same lesson on paired visits (agreement and κ per look-for)",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import home, rotation, rounds_command, walkthrough_answers, walkthroughs
+from bot.listeners import (
+    coaching,
+    coaching_answers,
+    home,
+    rotation,
+    rounds_command,
+    walkthrough_answers,
+    walkthroughs,
+)
 from bot.runtime import Runtime
 
 
@@ -14,3 +22,5 @@ def register_all(app: App, runtime: Runtime) -> None:
     walkthrough_answers.register(app, runtime)
     home.register(app, runtime)
     rotation.register(app, runtime)
+    coaching.register(app, runtime)
+    coaching_answers.register(app, runtime)

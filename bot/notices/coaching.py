@@ -1,0 +1,69 @@
+"""Coaching notices: the teacher's DM after an entry and the coach's receipt (posted once, then updated in
+place), and the notes each of the teacher's answers sends the coach.
+
+Keys: `coaching:<entry>:teacher` and `coaching:<entry>:coach` are the two messages of an entry; every
+later change updates one of them in place under a key of its own, so a retried click queues nothing new.
+Each delivery carries the workspace of the school the entry belongs to. Keys never hold a note's text.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.blocks import coaching as blocks
+from workflows.coaching.views import EntryView
+from workflows.deliveries.service import enqueue, get
+
+
+def teacher_key(entry_id: int) -> str:
+    return f"coaching:{entry_id}:teacher"
+
+
+def coach_key(entry_id: int) -> str:
+    return f"coaching:{entry_id}:coach"
+
+
+def post(session: Session, *, workspace: str, key: str, channel: str, message: dict) -> None:
+    enqueue(session, workspace=workspace, key=key, method="chat.postMessage", args={"channel": channel, **message})
+
+
+def update(session: Session, *, workspace: str, key: str, of: str, message: dict) -> bool:
+    """Update the message under `of` in place, if it was ever queued; False when there is none."""
+    if get(session, key=of) is None:
+        return False
+    enqueue(session, workspace=workspace, key=key, method="chat.update", args=message, update_of=of)
+    return True
+
+
+def entry_logged(session: Session, view: EntryView, *, edited: bool) -> None:
+    """The teacher's DM (new, or updated in place after an edit) and the coach's receipt."""
+    teacher, coach = teacher_key(view.id), coach_key(view.id)
+    if view.shared and view.teacher_slack_id:
+        message = blocks.teacher_message(view)
+        changed = f"{teacher}:r{view.revision}"
+        if not (edited and update(session, workspace=view.workspace, key=changed, of=teacher, message=message)):
+            post(session, workspace=view.workspace, key=teacher, channel=view.teacher_slack_id, message=message)
+    if view.coach_slack_id:
+        receipt = blocks.coach_receipt(view)
+        changed = f"{coach}:r{view.revision}"
+        if not (edited and update(session, workspace=view.workspace, key=changed, of=coach, message=receipt)):
+            post(session, workspace=view.workspace, key=coach, channel=view.coach_slack_id, message=receipt)
+
+
+def teacher_answered(session: Session, view: EntryView, *, suffix: str, notice: dict) -> None:
+    """Tell the coach, and update both messages in place to show the answer went."""
+    if view.coach_slack_id:
+        post(session, workspace=view.workspace, key=f"coaching:{view.id}:{suffix}", channel=view.coach_slack_id,
+             message=notice)  # fmt: skip
+    update(session, workspace=view.workspace, key=f"{teacher_key(view.id)}:{suffix}", of=teacher_key(view.id),
+           message=blocks.teacher_message(view))  # fmt: skip
+    update(session, workspace=view.workspace, key=f"{coach_key(view.id)}:{suffix}", of=coach_key(view.id),
+           message=blocks.coach_receipt(view))  # fmt: skip
+
+
+def steps_changed(session: Session, view: EntryView, *, change: str) -> None:
+    """A step marked done shows on both messages of its entry; `change` names this change (once each)."""
+    update(session, workspace=view.workspace, key=f"{teacher_key(view.id)}:{change}", of=teacher_key(view.id),
+           message=blocks.teacher_message(view))  # fmt: skip
+    update(session, workspace=view.workspace, key=f"{coach_key(view.id)}:{change}", of=coach_key(view.id),
+           message=blocks.coach_receipt(view))  # fmt: skip
