@@ -14,6 +14,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.answers.coaching import coach_home, teacher_home
 from bot.answers.rotation import home_today
 from bot.blocks import home as home_blocks
 from bot.callers import Caller
@@ -48,6 +49,8 @@ SECTIONS: list[HomeSection] = [
     HomeSection(roles=frozenset({Role.LEADER}), build=home_today),
     HomeSection(roles=LEADING_ROLES, build=leader_walkthroughs),
     HomeSection(roles=frozenset({Role.TEACHER}), build=teacher_walkthroughs),
+    HomeSection(roles=frozenset({Role.COACH}), build=coach_home),
+    HomeSection(roles=frozenset({Role.TEACHER}), build=teacher_home),
 ]
 
 

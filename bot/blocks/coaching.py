@@ -11,6 +11,8 @@ from __future__ import annotations
 from bot import ids
 from bot.blocks.elements import button, escape, mrkdwn, plain
 from bot.blocks.walkthroughs import day
+from workflows.coaching.cycles import CycleSummary
+from workflows.coaching.models import CycleStatus
 from workflows.coaching.views import EntryView, StepView
 
 PRIVATE_NOTE = "Coaching notes are between you and your coach: school leaders never see them."
@@ -169,3 +171,13 @@ def talk_request(view: EntryView) -> dict:
             },
         ],
     }
+
+
+def cycle_moved(cycle: CycleSummary) -> dict:
+    """The teacher hears when their cycle moves on: it is their cycle as much as the coach's."""
+    goal = escape(cycle.goal)
+    if cycle.status == CycleStatus.COMPLETED:
+        text = f"✓ {escape(cycle.coach_name)} marked your coaching cycle _{goal}_ complete."
+    else:
+        text = f"➡️ Your coaching cycle with {escape(cycle.coach_name)}, _{goal}_, moved to *{escape(cycle.phase)}*."
+    return {"text": f"Your coaching cycle with {cycle.coach_name} moved on.", "blocks": [{"type": "section", "text": mrkdwn(text[:3000])}]}

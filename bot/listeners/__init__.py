@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.listeners import (
     coaching,
     coaching_answers,
+    coaching_cycles,
     home,
     rotation,
     rounds_command,
@@ -24,3 +25,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     rotation.register(app, runtime)
     coaching.register(app, runtime)
     coaching_answers.register(app, runtime)
+    coaching_cycles.register(app, runtime)

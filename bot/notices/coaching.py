@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.blocks import coaching as blocks
+from workflows.coaching.cycles import CycleSummary
+from workflows.coaching.models import CycleStatus
 from workflows.coaching.views import EntryView
 from workflows.deliveries.service import enqueue, get
 
@@ -67,3 +69,12 @@ def steps_changed(session: Session, view: EntryView, *, change: str) -> None:
            message=blocks.teacher_message(view))  # fmt: skip
     update(session, workspace=view.workspace, key=f"{coach_key(view.id)}:{change}", of=coach_key(view.id),
            message=blocks.coach_receipt(view))  # fmt: skip
+
+
+def cycle_moved(session: Session, cycle: CycleSummary) -> None:
+    """Tell the teacher their cycle moved to its next phase, or completed: once per phase."""
+    if not cycle.teacher_slack_id:
+        return
+    done = cycle.status == CycleStatus.COMPLETED
+    key = f"coaching:cycle:{cycle.id}:{'completed' if done else f'phase:{cycle.phase_index}'}"
+    post(session, workspace=cycle.workspace, key=key, channel=cycle.teacher_slack_id, message=blocks.cycle_moved(cycle))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timedelta
+
 import pytest
 
 from bot.delivery_worker import DeliveryWorker, make_worker_client
@@ -31,4 +34,11 @@ def app(rounds: RunningRounds, district: None) -> RunningRounds:
 
 @pytest.fixture
 def worker(settings: Settings, sessions: Sessions, clock: Clock) -> DeliveryWorker:
-    return DeliveryWorker(sessions, make_worker_client(settings), clock=clock, channel_interval=0, senders=2)
+    """A worker on the test's clock plus the real time since the test began: several messages to one DM
+    in a row meet the fake Slack's per-channel limit, and waiting out its Retry-After takes real time."""
+    started = time.monotonic()
+
+    def now() -> datetime:
+        return clock() + timedelta(seconds=time.monotonic() - started)
+
+    return DeliveryWorker(sessions, make_worker_client(settings), clock=now, channel_interval=0, senders=2)

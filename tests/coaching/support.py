@@ -196,3 +196,33 @@ def log_coaching(
     assert response.status_code == 200 and response.text in ("", "null"), response.text
     worker.drain(timeout=10)
     return view
+
+
+def home(driver: SlackDriver, slack: FakeSlack, user: str) -> dict:
+    """Open the App Home as `user` and return the view Rounds published."""
+    before = len(slack.calls_to("views.publish"))
+    assert driver.open_home(user).status_code == 200
+    wait_for(lambda: len(slack.calls_to("views.publish")) > before)
+    return slack.published_home(user) or {}
+
+
+def home_elements(view: dict, action_id: str) -> list[dict]:
+    return [
+        e
+        for b in view.get("blocks", [])
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e.get("action_id") == action_id
+    ]
+
+
+def click_in_home(driver: SlackDriver, user: str, view: dict, element: dict, option: str | None = None) -> Any:
+    """Click a button (or choose an overflow option whose text contains `option`) on a Home view."""
+    from bot.demo.slack_requests import button_action, select_action
+
+    if option is None:
+        action = button_action(element["action_id"], element.get("value"), text=element["text"]["text"])
+    else:
+        chosen = next(o for o in element["options"] if option in o["text"]["text"])
+        action = select_action(element["action_id"], chosen["value"], text=chosen["text"]["text"], type="overflow")
+    return driver.action(user, [action], view=view)

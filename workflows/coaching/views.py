@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from workflows import privacy
 from workflows.coaching.models import (
     KIND_NAMES,
     ActionStep,
@@ -22,6 +23,7 @@ from workflows.coaching.models import (
     NeedsTag,
 )
 from workflows.frameworks.models import FrameworkArea, LookFor
+from workflows.privacy import Viewer
 from workflows.roster.models import Person, School
 from workflows.walkthroughs.views import local_time
 
@@ -138,3 +140,17 @@ def entry_view(session: Session, entry: CoachingEntry) -> EntryView:
         talk_requested=entry.talk_requested_at is not None,
         shared=entry.shared_at is not None,
     )
+
+
+def teacher_recent(session: Session, *, viewer: Viewer, limit: int = 3) -> list[EntryView]:
+    """The viewer's own coaching notes as a teacher, newest first (only ever their own)."""
+    rows = session.exec(
+        select(CoachingEntry)
+        .where(
+            privacy.coaching_note_visibility(viewer, coach_id=CoachingEntry.coach_id, teacher_id=CoachingEntry.teacher_id),
+            CoachingEntry.teacher_id == viewer.person_id,
+        )
+        .order_by(col(CoachingEntry.held_on).desc(), col(CoachingEntry.id).desc())
+        .limit(limit)
+    ).all()
+    return [entry_view(session, row) for row in rows]
