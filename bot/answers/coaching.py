@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bot.blocks import coaching_home as home_blocks
 from workflows.coaching.cycles import coach_cycles, teacher_cycles
+from workflows.coaching.preferences import reminds_check_backs
 from workflows.coaching.views import teacher_recent
 from workflows.privacy import Viewer
 from workflows.roster.service import StaffProfile
@@ -23,5 +24,7 @@ def teacher_home(session: Session, profile: StaffProfile, now: datetime) -> list
     """A teacher's own coaching (a `HomeSection` builder)."""
     viewer = Viewer.of(profile)
     return home_blocks.teacher_section(
-        teacher_cycles(session, viewer=viewer, now=now), teacher_recent(session, viewer=viewer)
+        teacher_cycles(session, viewer=viewer, now=now),
+        teacher_recent(session, viewer=viewer),
+        reminders_on=reminds_check_backs(session, person_id=viewer.person_id),
     )

@@ -8,10 +8,13 @@ the place for it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot import ids
 from bot.blocks.elements import button, escape, mrkdwn, plain
 from bot.blocks.walkthroughs import day
 from workflows.coaching.cycles import CycleSummary
+from workflows.coaching.follow_ups import DueStep, FollowUp
 from workflows.coaching.models import CycleStatus
 from workflows.coaching.views import EntryView, StepView
 
@@ -181,3 +184,50 @@ def cycle_moved(cycle: CycleSummary) -> dict:
     else:
         text = f"➡️ Your coaching cycle with {escape(cycle.coach_name)}, _{goal}_, moved to *{escape(cycle.phase)}*."
     return {"text": f"Your coaching cycle with {cycle.coach_name} moved on.", "blocks": [{"type": "section", "text": mrkdwn(text[:3000])}]}
+
+
+FOLLOW_UP_STEPS = 20
+
+
+def step_done_value(step_id: int, day: date) -> str:
+    """A "Done" button names the step and the follow-up it sits in, so that message can be updated."""
+    return f"{step_id}:{day.isoformat()}"
+
+
+def _due_block(step: DueStep, follow_up: FollowUp) -> dict:
+    who = step.teacher_name if follow_up.role == "coach" else step.coach_name
+    when = "" if step.check_back_on == follow_up.day else f" _(check-back {day(step.check_back_on)})_"
+    mark = "✓ " if step.done else ""
+    block: dict = {"type": "section", "text": mrkdwn(f"{mark}*{escape(who)}* — {escape(step.text)}{when}"[:3000])}
+    if not step.done:
+        block["accessory"] = button("Done", ids.COACHING_STEP_DONE, step_done_value(step.id, follow_up.day))
+    return block
+
+
+def follow_up_message(follow_up: FollowUp) -> dict:
+    """The morning of a check-back date: the steps due, each with Done; for a coach, earlier ones still open."""
+    today, earlier = follow_up.due_today, follow_up.earlier
+    count = len(today)
+    if follow_up.role == "coach":
+        intro = f"Today you planned to check back on {count} step{'s' if count != 1 else ''} at {escape(follow_up.school_name)}:"
+    else:
+        intro = "Today you and your coach planned to check back on:"
+    blocks: list[dict] = [
+        {"type": "header", "text": plain("Coaching check-backs today")},
+        {"type": "section", "text": mrkdwn(intro)},
+    ]
+    shown = 0
+    for step in today:
+        if shown < FOLLOW_UP_STEPS:
+            blocks.append(_due_block(step, follow_up))
+            shown += 1
+    if earlier and follow_up.role == "coach":
+        blocks.append({"type": "section", "text": mrkdwn("*Still open from earlier check-backs*")})
+        for step in earlier:
+            if shown < FOLLOW_UP_STEPS:
+                blocks.append(_due_block(step, follow_up))
+                shown += 1
+    if len(follow_up.steps) > shown:
+        blocks.append({"type": "context", "elements": [mrkdwn(f"…and {len(follow_up.steps) - shown} more on your Home tab.")]})
+    blocks.append({"type": "context", "elements": [mrkdwn(PRIVATE_NOTE)]})
+    return {"text": f"You have {count} coaching check-back{'s' if count != 1 else ''} today.", "blocks": blocks}

@@ -148,9 +148,17 @@ def _recent(view: EntryView) -> dict:
     return {"type": "section", "text": mrkdwn(clip("\n".join(parts), 3000))}
 
 
-def teacher_section(cycles: Sequence[CycleSummary], recent: Sequence[EntryView]) -> list[dict]:
+def teacher_section(
+    cycles: Sequence[CycleSummary], recent: Sequence[EntryView], *, reminders_on: bool = False
+) -> list[dict]:
     """A teacher's own coaching: their cycles, their next steps, the latest notes, and who can see them."""
     blocks: list[dict] = [{"type": "header", "text": plain("Your coaching")}]
+    reminders = (
+        button("Check-back reminders: on (turn off)", ids.COACHING_REMINDERS_TOGGLE, "off")
+        if reminders_on
+        else button("Remind me on check-back days", ids.COACHING_REMINDERS_TOGGLE, "on")
+    )
+    blocks.append({"type": "actions", "block_id": ids.COACHING_TEACHER_HOME_ACTIONS, "elements": [reminders]})
     if not cycles and not recent:
         blocks.append({"type": "section", "text": mrkdwn("No coaching yet. Notes from your coach will show up here.")})
     for cycle in cycles:

@@ -8,6 +8,7 @@ from bot.listeners import (
     coaching,
     coaching_answers,
     coaching_cycles,
+    coaching_teacher,
     home,
     rotation,
     rounds_command,
@@ -26,3 +27,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     coaching.register(app, runtime)
     coaching_answers.register(app, runtime)
     coaching_cycles.register(app, runtime)
+    coaching_teacher.register(app, runtime)

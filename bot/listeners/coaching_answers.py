@@ -8,6 +8,7 @@ notices go through the outbox in the same transaction.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -17,7 +18,7 @@ from bot import ids
 from bot.blocks import coaching as blocks
 from bot.blocks import coaching_modals as modals
 from bot.callers import caller_of
-from bot.coaching_requests import CoachingMeta, CoachingState, clicked_id, known
+from bot.coaching_requests import CoachingMeta, CoachingState, clicked_id, clicked_value, known
 from bot.errors import FieldErrors
 from bot.notices import coaching as notices
 from bot.payloads import as_int, json_object
@@ -25,6 +26,7 @@ from bot.runtime import Runtime
 from bot.walkthrough_requests import new_key
 from workflows.coaching.answers import add_reflection, mark_step_done, reflection_context, request_talk
 from workflows.coaching.errors import InvalidEntry, NotAllowed
+from workflows.coaching.follow_ups import follow_up_for
 from workflows.coaching.modal import edit_context
 from workflows.coaching.models import KEY_MAX
 from workflows.db import in_transaction, transaction
@@ -94,13 +96,24 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.action(ids.COACHING_STEP_DONE)
     def step_done(ack: Ack, body: dict, context: BoltContext) -> None:
-        step_id = clicked_id(body)
+        step, _, day = clicked_value(body).partition(":")
+        step_id, follow_up_day = as_int(step), _day(day)
         viewer = caller_of(context).acting()
 
         def work(session: Session) -> None:
             answered = mark_step_done(session, viewer=viewer, step_id=known(step_id), now=runtime.clock())
-            if answered.first_time:
-                notices.steps_changed(session, answered.entry, change=f"step:{step_id}:done")
+            if not answered.first_time:
+                return
+            change = f"step:{step_id}:done"
+            notices.steps_changed(session, answered.entry, change=change)
+            if follow_up_day is not None:  # the morning's follow-ups that list it show it done, in place
+                entry = answered.entry
+                for person, role in ((entry.coach_id, "coach"), (entry.teacher_id, "teacher")):
+                    found = follow_up_for(
+                        session, person_id=person, role=role, school_id=entry.school_id, day=follow_up_day
+                    )
+                    if found is not None:
+                        notices.follow_up_changed(session, found, change=change)
 
         try:
             in_transaction(runtime.sessions, work)
@@ -120,3 +133,10 @@ def register(app: App, runtime: Runtime) -> None:
         meta = CoachingMeta(key=new_key("co"), editing_id=modal.editing_id, revision=modal.revision)
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=modals.coaching_modal(modal, metadata=meta.dump()))
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

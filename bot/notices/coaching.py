@@ -3,6 +3,7 @@ place), and the notes each of the teacher's answers sends the coach.
 
 Keys: `coaching:<entry>:teacher` and `coaching:<entry>:coach` are the two messages of an entry; every
 later change updates one of them in place under a key of its own, so a retried click queues nothing new.
+A follow-up is `coaching:followup:<person>:<role>:<school>:<date>`, once a day per person and school.
 Each delivery carries the workspace of the school the entry belongs to. Keys never hold a note's text.
 """
 
@@ -12,6 +13,7 @@ from sqlmodel import Session
 
 from bot.blocks import coaching as blocks
 from workflows.coaching.cycles import CycleSummary
+from workflows.coaching.follow_ups import FollowUp
 from workflows.coaching.models import CycleStatus
 from workflows.coaching.views import EntryView
 from workflows.deliveries.service import enqueue, get
@@ -78,3 +80,26 @@ def cycle_moved(session: Session, cycle: CycleSummary) -> None:
     done = cycle.status == CycleStatus.COMPLETED
     key = f"coaching:cycle:{cycle.id}:{'completed' if done else f'phase:{cycle.phase_index}'}"
     post(session, workspace=cycle.workspace, key=key, channel=cycle.teacher_slack_id, message=blocks.cycle_moved(cycle))
+
+
+def follow_up_key(follow_up: FollowUp) -> str:
+    return (
+        f"coaching:followup:{follow_up.person_id}:{follow_up.role}:{follow_up.school_id}:{follow_up.day.isoformat()}"
+    )
+
+
+def follow_up(session: Session, follow_up: FollowUp) -> bool:
+    """Queue the morning's follow-up once; False when it was queued before."""
+    key = follow_up_key(follow_up)
+    if get(session, key=key) is not None:
+        return False
+    post(session, workspace=follow_up.workspace, key=key, channel=follow_up.slack_user_id,
+         message=blocks.follow_up_message(follow_up))  # fmt: skip
+    return True
+
+
+def follow_up_changed(session: Session, follow_up: FollowUp, *, change: str) -> None:
+    """A step in a follow-up was marked done: the follow-up shows it, in place."""
+    key = follow_up_key(follow_up)
+    update(session, workspace=follow_up.workspace, key=f"{key}:{change}", of=key,
+           message=blocks.follow_up_message(follow_up))  # fmt: skip
