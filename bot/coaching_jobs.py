@@ -25,6 +25,7 @@ from bot import logs
 from bot.notices import coaching as notices
 from bot.runtime import Runtime
 from workflows.coaching.follow_ups import follow_ups
+from workflows.coaching.reflections import prompts_for
 from workflows.coaching.settings import SchoolCoaching, coaching_settings_of
 from workflows.db import Sessions, transaction
 from workflows.roster.models import School
@@ -37,9 +38,6 @@ SYNC_EVERY = timedelta(minutes=15)
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _log = logs.logger("jobs")
 
-# The weekly job's work, per school and day: filled in by the features that send at the end of the week.
-WeeklyWork = Callable[[Sessions, int, date, datetime], int]
-WEEKLY_WORK: list[WeeklyWork] = []
 
 
 @dataclass(frozen=True)
@@ -77,8 +75,8 @@ def follow_up_school(sessions: Sessions, *, school_id: int, day: date, now: date
 def weekly_school(sessions: Sessions, *, school_id: int, day: date, now: datetime) -> CoachingRun:
     """The end of the school's week: each feature's weekly messages, once."""
     started = timer.perf_counter()
-    queued = sum(work(sessions, school_id, day, now) for work in WEEKLY_WORK)
     with transaction(sessions) as session:
+        queued = sum(notices.reflection_prompt(session, p) for p in prompts_for(session, school_id=school_id, day=day))
         fresh = record_job_run(
             session, job=WEEKLY_JOB, school_id=school_id, day=day, status="ran", now=now, detail=f"queued={queued}"
         )

@@ -10,10 +10,12 @@ from collections.abc import Sequence
 
 from bot import ids
 from bot.blocks.coaching import PRIVATE_NOTE, log_for_value, step_line
+from bot.blocks.coaching_reflections import weeks_blocks
 from bot.blocks.elements import button, clip, escape, mrkdwn, plain
 from bot.blocks.walkthroughs import day
 from workflows.coaching.cycles import CycleSummary, Due
 from workflows.coaching.models import KIND_NAMES, CycleStatus
+from workflows.coaching.reflections import WeekRecord
 from workflows.coaching.views import EntryView, StepView
 
 COACH_HOME_CYCLES = 20
@@ -93,14 +95,16 @@ def _menu(cycle: CycleSummary) -> dict:
     }
 
 
-def coach_section(cycles: Sequence[CycleSummary]) -> list[dict]:
-    """A coach's teachers, overdue first: each with the active cycle, its phase and next check-back."""
+def coach_section(cycles: Sequence[CycleSummary], weeks: Sequence[WeekRecord] = ()) -> list[dict]:
+    """A coach's teachers, overdue first: each with the active cycle, its phase and next check-back; and
+    their weekly reflections, written and missed."""
     blocks: list[dict] = [
         {"type": "header", "text": plain("Your coaching")},
         {
             "type": "actions",
             "elements": [button("Log coaching", ids.HOME_OPEN_COACHING, "home", style="primary")],
         },
+        *weeks_blocks(weeks),
     ]
     if not cycles:
         blocks.append(

@@ -8,6 +8,7 @@ from bot.listeners import (
     coaching,
     coaching_answers,
     coaching_cycles,
+    coaching_reflections,
     coaching_teacher,
     home,
     rotation,
@@ -27,4 +28,5 @@ def register_all(app: App, runtime: Runtime) -> None:
     coaching.register(app, runtime)
     coaching_answers.register(app, runtime)
     coaching_cycles.register(app, runtime)
+    coaching_reflections.register(app, runtime)
     coaching_teacher.register(app, runtime)

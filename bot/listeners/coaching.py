@@ -1,4 +1,4 @@
-"""Coaching in Slack: `/coach`, the "Log coaching" shortcut, and the coaching log itself.
+"""Coaching in Slack: `/coach [teacher]`, `/coach reflect`, the "Log coaching" shortcut, and the log itself.
 
 The teacher's buttons and the coach's Edit live in `coaching_answers`. Every message goes into the outbox
 in the same transaction as the data it reports (`bot/notices/coaching.py`); only answers to a person's own
@@ -21,7 +21,7 @@ from bot.callers import caller_of
 from bot.coaching_requests import CoachingMeta, CoachingState, clicked_value, teacher_at
 from bot.errors import FieldErrors
 from bot.notices import coaching as notices
-from bot.openers import open_coaching_modal
+from bot.openers import open_coaching_modal, open_weekly_reflection
 from bot.runtime import Runtime
 from bot.walkthrough_requests import new_key
 from workflows.coaching.capture import Logged, edit_entry, log_entry
@@ -32,6 +32,7 @@ from workflows.refusals import Refusal
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _log = logs.logger("coaching")
+REFLECT_WORD = "reflect"
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -45,6 +46,9 @@ def _register_opening(app: App, runtime: Runtime) -> None:
         text = (command.get("text") or "").strip()
         mention = _MENTION.match(text)
         viewer = caller_of(context).acting()
+        if text.lower() == REFLECT_WORD:
+            open_weekly_reflection(runtime, client, ack=ack, trigger_id=command["trigger_id"], viewer=viewer)
+            return
         try:
             with transaction(runtime.sessions) as session:
                 modal = start_coaching(

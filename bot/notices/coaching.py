@@ -3,6 +3,8 @@ place), and the notes each of the teacher's answers sends the coach.
 
 Keys: `coaching:<entry>:teacher` and `coaching:<entry>:coach` are the two messages of an entry; every
 later change updates one of them in place under a key of its own, so a retried click queues nothing new.
+A weekly prompt is `coaching:weekly:<coach>:<week>:prompt` (one a week, whichever school's job runs
+first); the reflection's receipt `coaching:weekly:<coach>:<week>:saved`.
 A follow-up is `coaching:followup:<person>:<role>:<school>:<date>`, once a day per person and school.
 Each delivery carries the workspace of the school the entry belongs to. Keys never hold a note's text.
 """
@@ -12,9 +14,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.blocks import coaching as blocks
+from bot.blocks import coaching_reflections as reflection_blocks
 from workflows.coaching.cycles import CycleSummary
 from workflows.coaching.follow_ups import FollowUp
 from workflows.coaching.models import CycleStatus
+from workflows.coaching.reflections import Prompt, ReflectionView, Shared
 from workflows.coaching.views import EntryView
 from workflows.deliveries.service import enqueue, get
 
@@ -103,3 +107,36 @@ def follow_up_changed(session: Session, follow_up: FollowUp, *, change: str) -> 
     key = follow_up_key(follow_up)
     update(session, workspace=follow_up.workspace, key=f"{key}:{change}", of=key,
            message=blocks.follow_up_message(follow_up))  # fmt: skip
+
+
+def weekly_key(coach_id: int, week: object) -> str:
+    return f"coaching:weekly:{coach_id}:{week}"
+
+
+def reflection_prompt(session: Session, prompt: Prompt) -> bool:
+    """The end-of-week prompt, once per coach and week; False when it was queued before."""
+    key = f"{weekly_key(prompt.coach_id, prompt.week_of)}:prompt"
+    if get(session, key=key) is not None:
+        return False
+    post(session, workspace=prompt.workspace, key=key, channel=prompt.slack_user_id,
+         message=reflection_blocks.prompt_message(prompt))  # fmt: skip
+    return True
+
+
+def reflection_saved(session: Session, view: ReflectionView, *, change: str) -> None:
+    """The coach's receipt for the week: posted once, updated in place by each rewrite and by sharing."""
+    if not view.coach_slack_id:
+        return
+    key = f"{weekly_key(view.coach_id, view.week_of)}:saved"
+    message = reflection_blocks.saved_receipt(view)
+    if not update(session, workspace=view.workspace, key=f"{key}:{change}", of=key, message=message):
+        post(session, workspace=view.workspace, key=key, channel=view.coach_slack_id, message=message)
+
+
+def reflection_shared(session: Session, shared: Shared) -> None:
+    """A copy for each principal, once; the receipt shows it went."""
+    view = shared.reflection
+    for leader_id, slack_user_id in shared.leaders:
+        post(session, workspace=view.workspace, key=f"{weekly_key(view.coach_id, view.week_of)}:principal:{leader_id}",
+             channel=slack_user_id, message=reflection_blocks.principal_copy(view))  # fmt: skip
+    reflection_saved(session, view, change="shared")
