@@ -27,6 +27,7 @@ from bot.runtime import Runtime
 from workflows.coaching.follow_ups import follow_ups
 from workflows.coaching.reflections import prompts_for
 from workflows.coaching.settings import SchoolCoaching, coaching_settings_of
+from workflows.coaching.summary import summary_recipients, weekly_summary
 from workflows.db import Sessions, transaction
 from workflows.roster.models import School
 from workflows.rotation.inputs import local_today, school_zone, schools
@@ -77,6 +78,10 @@ def weekly_school(sessions: Sessions, *, school_id: int, day: date, now: datetim
     started = timer.perf_counter()
     with transaction(sessions) as session:
         queued = sum(notices.reflection_prompt(session, p) for p in prompts_for(session, school_id=school_id, day=day))
+        leaders = summary_recipients(session, school_id=school_id)
+        if leaders:
+            summary = weekly_summary(session, school_id=school_id, day=day)
+            queued += notices.leaders_summary(session, summary, leaders)
         fresh = record_job_run(
             session, job=WEEKLY_JOB, school_id=school_id, day=day, status="ran", now=now, detail=f"queued={queued}"
         )

@@ -5,6 +5,7 @@ Keys: `coaching:<entry>:teacher` and `coaching:<entry>:coach` are the two messag
 later change updates one of them in place under a key of its own, so a retried click queues nothing new.
 A weekly prompt is `coaching:weekly:<coach>:<week>:prompt` (one a week, whichever school's job runs
 first); the reflection's receipt `coaching:weekly:<coach>:<week>:saved`.
+The leaders' summary is `coaching:summary:<school>:<week>:<leader>`.
 A follow-up is `coaching:followup:<person>:<role>:<school>:<date>`, once a day per person and school.
 Each delivery carries the workspace of the school the entry belongs to. Keys never hold a note's text.
 """
@@ -15,12 +16,15 @@ from sqlmodel import Session
 
 from bot.blocks import coaching as blocks
 from bot.blocks import coaching_reflections as reflection_blocks
+from bot.blocks import coaching_reports as report_blocks
 from workflows.coaching.cycles import CycleSummary
 from workflows.coaching.follow_ups import FollowUp
 from workflows.coaching.models import CycleStatus
 from workflows.coaching.reflections import Prompt, ReflectionView, Shared
+from workflows.coaching.summary import CoachingSummary
 from workflows.coaching.views import EntryView
 from workflows.deliveries.service import enqueue, get
+from workflows.roster.models import Person
 
 
 def teacher_key(entry_id: int) -> str:
@@ -140,3 +144,15 @@ def reflection_shared(session: Session, shared: Shared) -> None:
         post(session, workspace=view.workspace, key=f"{weekly_key(view.coach_id, view.week_of)}:principal:{leader_id}",
              channel=slack_user_id, message=reflection_blocks.principal_copy(view))  # fmt: skip
     reflection_saved(session, view, change="shared")
+
+
+def leaders_summary(session: Session, summary: CoachingSummary, leaders: list[Person]) -> int:
+    """The week's summary to each leader of the school, once; returns how many were newly queued."""
+    queued = 0
+    for leader in leaders:
+        key = f"coaching:summary:{summary.school_id}:{summary.week_of}:{leader.id}"
+        if leader.slack_user_id and get(session, key=key) is None:
+            post(session, workspace=summary.workspace, key=key, channel=leader.slack_user_id,
+                 message=report_blocks.summary_message(summary))  # fmt: skip
+            queued += 1
+    return queued
