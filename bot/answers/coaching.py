@@ -14,6 +14,7 @@ from workflows.coaching.cycles import coach_cycles, teacher_cycles
 from workflows.coaching.needs import default_since, pd_needs
 from workflows.coaching.preferences import reminds_check_backs
 from workflows.coaching.reflections import weeks_record
+from workflows.coaching.shares import latest_request, shared_with_me
 from workflows.coaching.views import teacher_recent
 from workflows.db import transaction
 from workflows.privacy import Viewer
@@ -26,17 +27,22 @@ def coach_home(session: Session, profile: StaffProfile, now: datetime) -> list[d
     """A coach's teachers with their cycles (a `HomeSection` builder)."""
     viewer = Viewer.of(profile)
     return home_blocks.coach_section(
-        coach_cycles(session, viewer=viewer, now=now), weeks_record(session, viewer=viewer, now=now)
+        coach_cycles(session, viewer=viewer, now=now),
+        weeks_record(session, viewer=viewer, now=now),
+        shared_with_me(session, viewer=viewer),
     )
 
 
 def teacher_home(session: Session, profile: StaffProfile, now: datetime) -> list[dict]:
     """A teacher's own coaching (a `HomeSection` builder)."""
     viewer = Viewer.of(profile)
+    asked = latest_request(session, viewer=viewer)
+    school = session.get(School, asked.school_id) if asked else None
     return home_blocks.teacher_section(
         teacher_cycles(session, viewer=viewer, now=now),
         teacher_recent(session, viewer=viewer),
         reminders_on=reminds_check_backs(session, person_id=viewer.person_id),
+        asked_on=local_time(asked.created_at, school).date() if asked and school else None,
     )
 
 

@@ -12,11 +12,13 @@ from datetime import date
 
 from bot import ids
 from bot.blocks.elements import button, escape, mrkdwn, plain
-from bot.blocks.walkthroughs import day
+from bot.blocks.walkthroughs import day, when
 from workflows.coaching.cycles import CycleSummary
 from workflows.coaching.follow_ups import DueStep, FollowUp
 from workflows.coaching.models import CycleStatus
+from workflows.coaching.shares import Requested
 from workflows.coaching.views import EntryView, StepView
+from workflows.walkthroughs.views import WalkthroughView
 
 PRIVATE_NOTE = "Coaching notes are between you and your coach: school leaders never see them."
 
@@ -231,3 +233,44 @@ def follow_up_message(follow_up: FollowUp) -> dict:
         blocks.append({"type": "context", "elements": [mrkdwn(f"…and {len(follow_up.steps) - shown} more on your Home tab.")]})
     blocks.append({"type": "context", "elements": [mrkdwn(PRIVATE_NOTE)]})
     return {"text": f"You have {count} coaching check-back{'s' if count != 1 else ''} today.", "blocks": blocks}
+
+
+def shared_walkthrough(view: WalkthroughView, *, school_id: int) -> dict:
+    """For the coach a teacher chose: the walkthrough's evidence, in the framework's words."""
+    intro = (
+        f"👀 {escape(view.teacher_name)} shared a walkthrough with you: {escape(view.observer_name)} visited"
+        f"{f' {escape(view.class_label)}' if view.class_label else ''} on {when(view.visited_at)}."
+    )
+    blocks: list[dict] = [
+        {"type": "section", "text": mrkdwn(intro)},
+        {"type": "section", "text": plain(view.evidence)},
+    ]
+    observed = [f"• *{escape(r.label)}* — {escape(r.text)}" for r in view.observed]
+    if observed:
+        blocks.append({"type": "section", "text": mrkdwn(("*In the framework's words*\n" + "\n".join(observed))[:3000])})
+    if view.strength:
+        blocks.append({"type": "section", "text": mrkdwn(f"*A strength:* {escape(view.strength)}")})
+    if view.next_step:
+        blocks.append({"type": "section", "text": mrkdwn(f"*A question or next step:* {escape(view.next_step)}")})
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [button("Log coaching", ids.COACHING_LOG_FOR, log_for_value(view.teacher_id, school_id))],
+        }
+    )
+    blocks.append({"type": "context", "elements": [mrkdwn(f"Shared by {escape(view.teacher_given_name)} for your coaching: it stays between you.")]})
+    return {"text": f"{view.teacher_name} shared a walkthrough with you.", "blocks": blocks}
+
+
+def coaching_requested(requested: Requested) -> dict:
+    text = f"🙋 {escape(requested.teacher_name)} ({escape(requested.school_name)}) would like coaching."
+    blocks: list[dict] = [{"type": "section", "text": mrkdwn(text)}]
+    if requested.text:
+        blocks.append({"type": "section", "text": plain(requested.text)})
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [button("Log coaching", ids.COACHING_LOG_FOR, log_for_value(requested.teacher_id, requested.school_id))],
+        }
+    )
+    return {"text": f"{requested.teacher_name} would like coaching.", "blocks": blocks}

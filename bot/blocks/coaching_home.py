@@ -7,16 +7,18 @@ shared screen shows names, phases and dates); a teacher's shows their own notes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from bot import ids
 from bot.blocks.coaching import PRIVATE_NOTE, log_for_value, step_line
 from bot.blocks.coaching_reflections import weeks_blocks
 from bot.blocks.elements import button, clip, escape, mrkdwn, plain
-from bot.blocks.walkthroughs import day
+from bot.blocks.walkthroughs import day, when
 from workflows.coaching.cycles import CycleSummary, Due
 from workflows.coaching.models import KIND_NAMES, CycleStatus
 from workflows.coaching.reflections import WeekRecord
 from workflows.coaching.views import EntryView, StepView
+from workflows.walkthroughs.views import WalkthroughView
 
 COACH_HOME_CYCLES = 20
 NOTE_PREVIEW = 600
@@ -95,7 +97,20 @@ def _menu(cycle: CycleSummary) -> dict:
     }
 
 
-def coach_section(cycles: Sequence[CycleSummary], weeks: Sequence[WeekRecord] = ()) -> list[dict]:
+def _shared(views: Sequence[WalkthroughView]) -> list[dict]:
+    if not views:
+        return []
+    lines = [
+        f"• *{escape(v.teacher_name)}* — {when(v.visited_at)}, {escape(v.observer_name)}: "
+        f"{escape(clip(v.evidence, 200))}"
+        for v in views
+    ]
+    return [{"type": "section", "text": mrkdwn(clip("*Walkthroughs teachers shared with you*\n" + "\n".join(lines), 3000))}]
+
+
+def coach_section(
+    cycles: Sequence[CycleSummary], weeks: Sequence[WeekRecord] = (), shared: Sequence[WalkthroughView] = ()
+) -> list[dict]:
     """A coach's teachers, overdue first: each with the active cycle, its phase and next check-back; and
     their weekly reflections, written and missed."""
     blocks: list[dict] = [
@@ -106,6 +121,7 @@ def coach_section(cycles: Sequence[CycleSummary], weeks: Sequence[WeekRecord] = 
         },
         *weeks_blocks(weeks),
     ]
+    blocks.extend(_shared(shared))
     if not cycles:
         blocks.append(
             {"type": "section", "text": mrkdwn("No cycles yet: `/coach` logs your first conversation and starts one.")}
@@ -153,7 +169,11 @@ def _recent(view: EntryView) -> dict:
 
 
 def teacher_section(
-    cycles: Sequence[CycleSummary], recent: Sequence[EntryView], *, reminders_on: bool = False
+    cycles: Sequence[CycleSummary],
+    recent: Sequence[EntryView],
+    *,
+    reminders_on: bool = False,
+    asked_on: date | None = None,
 ) -> list[dict]:
     """A teacher's own coaching: their cycles, their next steps, the latest notes, and who can see them."""
     blocks: list[dict] = [{"type": "header", "text": plain("Your coaching")}]
@@ -162,7 +182,10 @@ def teacher_section(
         if reminders_on
         else button("Remind me on check-back days", ids.COACHING_REMINDERS_TOGGLE, "on")
     )
-    blocks.append({"type": "actions", "block_id": ids.COACHING_TEACHER_HOME_ACTIONS, "elements": [reminders]})
+    ask = button("Ask for coaching", ids.COACHING_ASK, "home", style="primary")
+    blocks.append({"type": "actions", "block_id": ids.COACHING_TEACHER_HOME_ACTIONS, "elements": [ask, reminders]})
+    if asked_on is not None:
+        blocks.append({"type": "context", "elements": [mrkdwn(f"✓ You asked for coaching on {day(asked_on)}.")]})
     if not cycles and not recent:
         blocks.append({"type": "section", "text": mrkdwn("No coaching yet. Notes from your coach will show up here.")})
     for cycle in cycles:

@@ -6,7 +6,7 @@ listener parses back (`bot.coaching_requests`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from bot import ids
@@ -22,10 +22,12 @@ from workflows.coaching.models import (
     MEASURE_VALUE_MAX,
     NOTE_MAX,
     REFLECTION_MAX,
+    REQUEST_MAX,
     STEP_MAX,
     CoachingKind,
     CycleStatus,
 )
+from workflows.coaching.shares import ShareContext
 from workflows.coaching.views import EntryView
 from workflows.privacy import TeacherAtSchool
 
@@ -288,3 +290,58 @@ def reflection_modal(view: EntryView, *, metadata: str) -> dict:
                   optional=False),
         ],
     }  # fmt: skip
+
+
+# ── what a teacher opens to coaches ──────────────────────────────────────────────────────────────────
+
+
+def share_modal(context: ShareContext, *, metadata: str) -> dict:
+    """A teacher lets one coach read one walkthrough: until then no coach sees its evidence."""
+    options = [_option(c.name, str(c.coach_id)) for c in context.coaches][:100]
+    element: dict = {"type": "static_select", "action_id": ids.WALKTHROUGH_SHARE_COACH_INPUT, "options": options}
+    chosen = next((o for o, c in zip(options, context.coaches, strict=False) if c.coach_id == context.preselected), None)
+    if chosen is not None or len(options) == 1:
+        element["initial_option"] = chosen or options[0]
+    about = (
+        f"Your walkthrough with {escape(context.walkthrough.observer_name)} on {day(context.walkthrough.visited_at)}: "
+        "the coach you choose can read its evidence, to plan your coaching with it. Coaching stays apart from "
+        "evaluation: your coach's notes are never shared with leaders."
+    )
+    return {
+        "type": "modal",
+        "callback_id": ids.WALKTHROUGH_SHARE_MODAL,
+        "title": plain("Share with my coach"),
+        "submit": plain("Share"),
+        "close": plain("Cancel"),
+        "private_metadata": metadata,
+        "blocks": [
+            {"type": "context", "elements": [mrkdwn(about)]},
+            _input(ids.WALKTHROUGH_SHARE_COACH_BLOCK, "Coach", element),
+        ],
+    }
+
+
+def request_modal(schools: Sequence[tuple[int, str]], *, metadata: str) -> dict:
+    """A teacher asks for coaching: what they would like to work on, and where if they teach at several."""
+    blocks: list[dict] = [
+        {"type": "context", "elements": [mrkdwn("Your school's coaches get your request. Leaders don't.")]}
+    ]
+    if len(schools) > 1:
+        options = [_option(name, str(school_id)) for school_id, name in schools][:100]
+        blocks.append(
+            _input(ids.COACHING_REQUEST_SCHOOL_BLOCK, "School",
+                   {"type": "static_select", "action_id": ids.COACHING_REQUEST_SCHOOL_INPUT, "options": options})
+        )  # fmt: skip
+    blocks.append(
+        _text(ids.COACHING_REQUEST_BLOCK, ids.COACHING_REQUEST_INPUT, "What would you like to work on?", "",
+              REQUEST_MAX, placeholder="e.g. getting every student talking in math discussions")
+    )  # fmt: skip
+    return {
+        "type": "modal",
+        "callback_id": ids.COACHING_REQUEST_MODAL,
+        "title": plain("Ask for coaching"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
+        "private_metadata": metadata,
+        "blocks": blocks,
+    }

@@ -9,6 +9,7 @@ from bot.listeners import (
     coaching_answers,
     coaching_cycles,
     coaching_reflections,
+    coaching_shares,
     coaching_teacher,
     home,
     rotation,
@@ -29,4 +30,5 @@ def register_all(app: App, runtime: Runtime) -> None:
     coaching_answers.register(app, runtime)
     coaching_cycles.register(app, runtime)
     coaching_reflections.register(app, runtime)
+    coaching_shares.register(app, runtime)
     coaching_teacher.register(app, runtime)

@@ -5,7 +5,8 @@ Keys: `coaching:<entry>:teacher` and `coaching:<entry>:coach` are the two messag
 later change updates one of them in place under a key of its own, so a retried click queues nothing new.
 A weekly prompt is `coaching:weekly:<coach>:<week>:prompt` (one a week, whichever school's job runs
 first); the reflection's receipt `coaching:weekly:<coach>:<week>:saved`.
-The leaders' summary is `coaching:summary:<school>:<week>:<leader>`.
+A walkthrough shared with a coach is `coaching:share:<walkthrough>:<coach>`; a request for coaching
+`coaching:request:<request>:<coach>`. The leaders' summary is `coaching:summary:<school>:<week>:<leader>`.
 A follow-up is `coaching:followup:<person>:<role>:<school>:<date>`, once a day per person and school.
 Each delivery carries the workspace of the school the entry belongs to. Keys never hold a note's text.
 """
@@ -21,6 +22,7 @@ from workflows.coaching.cycles import CycleSummary
 from workflows.coaching.follow_ups import FollowUp
 from workflows.coaching.models import CycleStatus
 from workflows.coaching.reflections import Prompt, ReflectionView, Shared
+from workflows.coaching.shares import Requested, SharedWalkthrough
 from workflows.coaching.summary import CoachingSummary
 from workflows.coaching.views import EntryView
 from workflows.deliveries.service import enqueue, get
@@ -156,3 +158,18 @@ def leaders_summary(session: Session, summary: CoachingSummary, leaders: list[Pe
                  message=report_blocks.summary_message(summary))  # fmt: skip
             queued += 1
     return queued
+
+
+def walkthrough_shared(session: Session, shared: SharedWalkthrough) -> None:
+    """The coach the teacher chose gets the walkthrough's evidence, once."""
+    if shared.coach_slack_id:
+        post(session, workspace=shared.walkthrough.workspace,
+             key=f"coaching:share:{shared.walkthrough.id}:{shared.coach_id}", channel=shared.coach_slack_id,
+             message=blocks.shared_walkthrough(shared.walkthrough, school_id=shared.school_id))  # fmt: skip
+
+
+def coaching_requested(session: Session, requested: Requested) -> None:
+    """Each coach of the school hears of the request, once."""
+    for coach_id, slack_user_id in requested.coaches:
+        post(session, workspace=requested.workspace, key=f"coaching:request:{requested.request_id}:{coach_id}",
+             channel=slack_user_id, message=blocks.coaching_requested(requested))  # fmt: skip
