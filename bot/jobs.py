@@ -8,6 +8,7 @@
   run is not recorded, gets it now; past the grace window the run is recorded as `missed` instead. Each run
   is recorded once per (job, school, day) in `job_run`, so catching up twice runs once.
 - Every 15 minutes the school jobs are brought in line with the database (new schools, changed times).
+- Coaching's follow-ups and end-of-week job are registered beside them (`bot/coaching_jobs.py`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import logs
+from bot import coaching_jobs, logs
 from bot.calendars import calendars_from_settings
 from bot.notices import rotation as notices
 from bot.runtime import Runtime
@@ -218,4 +219,5 @@ def build_scheduler(
     scheduler.add_job(
         catch_up, args=(runtime, calendars), kwargs={"grace": grace}, id="catch_up", misfire_grace_time=None
     )
+    coaching_jobs.register(scheduler, runtime, grace=grace)
     return scheduler

@@ -3,17 +3,23 @@
 The rules (DESIGN.md, "Privacy rules"):
 - a teacher sees only their own walkthroughs, ratings and coaching notes;
 - a leader sees individual data only for the schools they lead (admins count as leaders of their schools);
-- coaching notes are readable by the coach who wrote them and the teacher they concern, no one else.
+- coaching notes are readable by the coach who wrote them and the teacher they concern, no one else;
+  leaders see only counts and needs tags, each backed by at least 3 teachers;
+- a coach sees a walkthrough's evidence only where the teacher shared it with them;
+- a coach's weekly reflection is its author's alone, unless they send it to their principal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from workflows.coaching.models import WalkthroughShare
 from workflows.roster.models import Person, School, StaffRole
 from workflows.roster.names import query_words
 from workflows.roster.service import StaffProfile
@@ -22,6 +28,9 @@ from workflows.walkthroughs.models import Walkthrough
 from workflows.workspaces.models import DEFAULT_WORKSPACE
 
 LEADING_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+# A coaching figure shown to leaders (or in pd-needs) is backed by at least this many distinct teachers.
+COACHING_MIN_TEACHERS = 3
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -31,16 +40,25 @@ class Viewer:
     person_id: int
     led_school_ids: frozenset[int]
     workspace: str = DEFAULT_WORKSPACE
+    coached_school_ids: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, profile: StaffProfile) -> Viewer:
         led = {school.id for school in led_schools(profile) if school.id is not None}
+        coached = {s.school.id for s in profile.schools if Role.COACH in s.roles and s.school.id is not None}
         person = profile.person
-        return cls(person_id=person.id or 0, led_school_ids=frozenset(led), workspace=person.workspace)
+        return cls(
+            person_id=person.id or 0, led_school_ids=frozenset(led), workspace=person.workspace,
+            coached_school_ids=frozenset(coached),
+        )  # fmt: skip
 
     @property
     def leads_a_school(self) -> bool:
         return bool(self.led_school_ids)
+
+    @property
+    def coaches_a_school(self) -> bool:
+        return bool(self.coached_school_ids)
 
 
 def led_schools(profile: StaffProfile) -> list[School]:
@@ -107,7 +125,32 @@ def can_read_coaching_note(viewer: Viewer, *, coach_id: int, teacher_id: int) ->
     return viewer.person_id in (coach_id, teacher_id)
 
 
-def teachers_visible_to(
+def coaching_note_visibility(viewer: Viewer, *, coach_id: Any, teacher_id: Any) -> ColumnElement[bool]:
+    """The SQL form of `can_read_coaching_note`, over a table's coach and teacher columns."""
+    return or_(col(coach_id) == viewer.person_id, col(teacher_id) == viewer.person_id)
+
+
+def can_log_coaching(viewer: Viewer) -> bool:
+    """Coaches log coaching; leaders, teachers and admins do not (coaching is kept apart from evaluation)."""
+    return viewer.coaches_a_school
+
+
+def can_edit_coaching_note(viewer: Viewer, *, coach_id: int) -> bool:
+    """A note is its author's to change: the teacher answers it, never edits it."""
+    return viewer.person_id == coach_id
+
+
+def can_answer_coaching_note(viewer: Viewer, *, teacher_id: int) -> bool:
+    """Reflections and "let's talk again" come only from the teacher the note is about."""
+    return viewer.person_id == teacher_id
+
+
+def can_coach_teacher(session: Session, *, viewer: Viewer, teacher_id: int, school_id: int) -> bool:
+    """A coach logs coaching for a teacher only at a school where they coach."""
+    return bool(teachers_coached_by(session, viewer=viewer, teacher_id=teacher_id, school_id=school_id))
+
+
+def teachers_coached_by(
     session: Session,
     *,
     viewer: Viewer,
@@ -117,9 +160,75 @@ def teachers_visible_to(
     school_id: int | None = None,
     limit: int = 100,
 ) -> list[TeacherAtSchool]:
-    """Teachers at the schools the viewer leads whose name holds every word of `query`, anywhere in it,
-    case and accents ignored ("perez" finds Pérez-Whitlock, "zelenski" Żeleński)."""
-    led = sorted(viewer.led_school_ids)
+    """The type-ahead of the coaching log: teachers at the schools the viewer coaches."""
+    if not viewer.coached_school_ids:
+        return []
+    return teachers_visible_to(
+        session, viewer=viewer, query=query, slack_user_id=slack_user_id, teacher_id=teacher_id,
+        school_id=school_id, limit=limit, schools=viewer.coached_school_ids,
+    )  # fmt: skip
+
+
+def can_read_coach_reflection(viewer: Viewer, *, author_id: int) -> bool:
+    """A weekly reflection is private to its author; sharing it sends a copy, it grants no reading."""
+    return viewer.person_id == author_id
+
+
+def can_see_coaching_counts(viewer: Viewer, *, school_id: int) -> bool:
+    """Aggregated coaching figures (never a name, never a word of a note): the school's leaders and coaches."""
+    return school_id in viewer.led_school_ids or school_id in viewer.coached_school_ids
+
+
+def coaching_figure_shown(teachers: int) -> bool:
+    return teachers >= COACHING_MIN_TEACHERS
+
+
+def withheld_figures(cells: Mapping[K, Collection[int]], *, total_shown: bool = True) -> set[K]:
+    """The figures of one breakdown to withhold, given the teachers behind each (a partition of a total).
+
+    A figure backed by fewer than `COACHING_MIN_TEACHERS` teachers is withheld, and so are as many of the
+    smallest others as it takes for what was withheld to be backed by enough teachers together, so that no
+    withheld figure can be worked out from the total and the figures shown. When the whole breakdown is
+    too thin, everything is withheld (and the caller withholds the total too: `coaching_figure_shown`).
+    """
+    hidden = {key for key, teachers in cells.items() if not coaching_figure_shown(len(set(teachers)))}
+    if not hidden or not total_shown:
+        return hidden
+    shown = sorted((key for key in cells if key not in hidden), key=lambda k: (len(cells[k]), str(k)))
+    while shown and not coaching_figure_shown(len(set().union(*(cells[k] for k in hidden)))):
+        hidden.add(shown.pop(0))
+    return hidden
+
+
+def can_share_walkthrough_with_coach(viewer: Viewer, walkthrough: Walkthrough) -> bool:
+    """Only the teacher visited lets a coach read a walkthrough, and only evidence that reached them."""
+    return walkthrough.teacher_id == viewer.person_id and walkthrough.shared_at is not None
+
+
+def walkthroughs_shared_with(viewer: Viewer) -> SelectOfScalar[Walkthrough]:
+    """The walkthroughs teachers chose to share with the viewer as their coach, and nothing else."""
+    return (
+        select(Walkthrough)
+        .join(WalkthroughShare, col(WalkthroughShare.walkthrough_id) == Walkthrough.id)
+        .where(WalkthroughShare.coach_id == viewer.person_id, col(Walkthrough.shared_at).is_not(None))
+    )
+
+
+def teachers_visible_to(
+    session: Session,
+    *,
+    viewer: Viewer,
+    query: str = "",
+    slack_user_id: str | None = None,
+    teacher_id: int | None = None,
+    school_id: int | None = None,
+    limit: int = 100,
+    schools: frozenset[int] | None = None,
+) -> list[TeacherAtSchool]:
+    """Teachers at the schools the viewer leads (or at `schools`, a set of the viewer's own, such as the
+    schools they coach) whose name holds every word of `query`, anywhere in it, case and accents ignored
+    ("perez" finds Pérez-Whitlock, "zelenski" Żeleński)."""
+    led = sorted(viewer.led_school_ids if schools is None else schools)
     if not led:
         return []
     statement = (

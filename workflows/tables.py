@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from workflows.coaching import models as coaching
 from workflows.deliveries import models as deliveries
 from workflows.frameworks import models as frameworks
 from workflows.health import models as health
@@ -12,4 +13,14 @@ from workflows.workspaces import models as workspaces
 
 metadata = SQLModel.metadata
 
-__all__ = ["deliveries", "frameworks", "health", "metadata", "roster", "rotation", "walkthroughs", "workspaces"]
+__all__ = [
+    "coaching",
+    "deliveries",
+    "frameworks",
+    "health",
+    "metadata",
+    "roster",
+    "rotation",
+    "walkthroughs",
+    "workspaces",
+]

@@ -33,6 +33,26 @@ HELP_LINES: list[tuple[frozenset[Role], str, str]] = [
         "log a classroom visit; the teacher gets your evidence right away",
     ),
     (
+        frozenset({Role.COACH}),
+        f"`{ids.COACH_COMMAND} [teacher]`",
+        "log coaching with a teacher: only you and the teacher read the notes; they get them in a DM",
+    ),
+    (
+        frozenset({Role.COACH}),
+        f"`{ids.COACH_COMMAND} reflect`",
+        "write this week's reflection: what went well, what you learned, what's next, what support you need",
+    ),
+    (
+        frozenset({Role.LEADER, Role.ADMIN, Role.COACH}),
+        f"`{ids.ROUNDS_COMMAND} pd-needs`",
+        "professional-learning needs from coaching, by framework area, beside the walkthrough picture",
+    ),
+    (
+        frozenset({Role.TEACHER}),
+        "Rounds' *Home* tab, *Your coaching*",
+        "your coaching cycle, next steps and notes (only you and your coach see them); ask for coaching there",
+    ),
+    (
         frozenset({Role.LEADER, Role.ADMIN}),
         f"`{ids.ROUNDS_COMMAND} calibration`",
         "how alike leaders rate the same lesson on paired visits (agreement and κ per look-for)",

@@ -111,6 +111,7 @@ def teacher_message(view: WalkthroughView) -> dict:
     buttons.append(button("Add a reflection", ids.WALKTHROUGH_REFLECT, str(view.id)))
     if not view.talk_requested:
         buttons.append(button("Let's talk", ids.WALKTHROUGH_TALK, str(view.id)))
+    buttons.append(button("Share with my coach", ids.WALKTHROUGH_SHARE_WITH_COACH, str(view.id)))
     blocks.append({"type": "actions", "block_id": ids.WALKTHROUGH_TEACHER_ACTIONS_BLOCK, "elements": buttons})
     status = _teacher_status(view)
     if status:

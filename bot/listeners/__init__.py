@@ -5,6 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners import (
+    coaching,
+    coaching_answers,
+    coaching_cycles,
+    coaching_reflections,
+    coaching_shares,
+    coaching_teacher,
     days_away,
     home,
     installs,
@@ -26,3 +32,9 @@ def register_all(app: App, runtime: Runtime) -> None:
     installs.register(app, runtime)
     messages_tab.register(app, runtime)
     days_away.register(app, runtime)
+    coaching.register(app, runtime)
+    coaching_answers.register(app, runtime)
+    coaching_cycles.register(app, runtime)
+    coaching_reflections.register(app, runtime)
+    coaching_shares.register(app, runtime)
+    coaching_teacher.register(app, runtime)

@@ -1,0 +1,89 @@
+"""What the coaching log offers: the teacher's cycles with this coach, the framework's look-fors as the
+focus, and the professional-learning needs tags (the framework's areas plus the school's own list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from workflows.coaching.models import CoachingCycle, CycleStatus
+from workflows.coaching.settings import SchoolCoaching
+from workflows.frameworks.models import Framework, FrameworkArea, LookFor
+from workflows.walkthroughs.choices import framework_for
+
+NEW_CYCLE = "new"
+AREA_TAG = "area:"
+OWN_TAG = "own:"
+
+
+@dataclass(frozen=True)
+class CycleChoice:
+    cycle_id: int
+    goal: str
+    phase: str
+    status: CycleStatus
+    started_on: date
+    measure: str = ""
+
+
+@dataclass(frozen=True)
+class LookForOption:
+    look_for_id: int
+    text: str
+    area: str
+
+
+@dataclass(frozen=True)
+class NeedOption:
+    tag: str  # `area:<key>` or `own:<label>`
+    label: str
+
+
+def coaching_framework(session: Session, *, school_id: int | None, now: datetime) -> Framework:
+    """The framework the school uses now: coaching speaks the same language as walkthroughs."""
+    return framework_for(session, school_id=school_id, now=now)
+
+
+def look_for_options(session: Session, framework: Framework) -> tuple[LookForOption, ...]:
+    """Every look-for of the framework still in use, by area, in the framework's order."""
+    rows = session.exec(
+        select(LookFor, FrameworkArea.name)
+        .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
+        .where(LookFor.framework_id == framework.id, col(LookFor.retired).is_(False))
+        .order_by(col(FrameworkArea.position), col(LookFor.position))
+    ).all()
+    return tuple(LookForOption(look_for_id=lf.id or 0, text=lf.text, area=area) for lf, area in rows)
+
+
+def need_options(session: Session, framework: Framework, settings: SchoolCoaching) -> tuple[NeedOption, ...]:
+    areas = session.exec(
+        select(FrameworkArea)
+        .where(FrameworkArea.framework_id == framework.id)
+        .order_by(col(FrameworkArea.position))
+    ).all()
+    return tuple(NeedOption(AREA_TAG + area.key, area.name) for area in areas) + tuple(
+        NeedOption(OWN_TAG + tag, tag) for tag in settings.needs_tags
+    )
+
+
+def open_cycles(session: Session, *, coach_id: int, teacher_id: int, school_id: int) -> list[CoachingCycle]:
+    """The coach's cycles with the teacher that are not completed: the active one first."""
+    rows = session.exec(
+        select(CoachingCycle).where(
+            CoachingCycle.coach_id == coach_id,
+            CoachingCycle.teacher_id == teacher_id,
+            CoachingCycle.school_id == school_id,
+            col(CoachingCycle.status) != CycleStatus.COMPLETED.value,
+        )
+    ).all()
+    return sorted(
+        rows, key=lambda c: (c.status != CycleStatus.ACTIVE, -c.started_on.toordinal(), -(c.id or 0))
+    )
+
+
+def cycle_choice(cycle: CoachingCycle) -> CycleChoice:
+    return CycleChoice(
+        cycle.id or 0, cycle.goal, cycle.phase, CycleStatus(cycle.status), cycle.started_on, cycle.measure
+    )
