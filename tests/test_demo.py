@@ -63,6 +63,12 @@ def test_the_demo_shows_every_role_what_rounds_does_for_them(demo):
     # mid-morning the principal checks the plan (the visit just logged counts) and who is still unseen
     assert "types /rounds today" in shown and "1 of 22 teachers seen this cycle" in shown
     assert "Not seen yet, longest first" in shown
+    # a coach's conversation: the teacher reads what was shared, the check-back comes on its day, the week
+    # ends with the coach's private reflection and a principal's summary that withholds thin figures
+    assert "From your coaching with" in shown and "check back Wed" in shown
+    assert "Coaching check-backs today" in shown
+    assert "Saved your reflection on the week of Mon 30 Nov" in shown
+    assert "Coaching entries: not enough data yet" in shown
 
 
 def test_the_manifest_grants_every_scope_the_demo_used(demo):

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from bot import ids
+from bot.demo.coaching_scene import scene_coaching
 from bot.demo.rotation_scene import DEMO_SCHOOL_DAY, scene_morning_reminders
 from bot.demo.walkthrough_scenes import scene_walkthrough
 from bot.demo.world import DemoWorld, demo_world, message_text
@@ -51,6 +52,7 @@ SCENES: list[tuple[str, Scene]] = [
     ("The morning DM: each leader's classrooms today", scene_morning_reminders),
     ("A walkthrough logged in the modal; the teacher's DM", scene_walkthrough),
     ("/rounds today and /rounds coverage", scene_today_and_coverage),
+    ("Coaching: a conversation, the teacher's DM, the check-back, the week's reflection and summary", scene_coaching),
 ]
 
 

@@ -8,15 +8,9 @@ from typing import Any
 from sqlmodel import select
 
 from bot import ids
+from bot.demo.coaching_scene import log_values
 from bot.demo.fake_slack import FakeSlack
-from bot.demo.slack_requests import (
-    SlackDriver,
-    datepicker_value,
-    multi_select_value,
-    number_value,
-    plain_text_value,
-    select_value,
-)
+from bot.demo.slack_requests import SlackDriver
 from tests.walkthroughs.support import wait_for
 from workflows.db import Sessions, transaction
 from workflows.roster.models import Person
@@ -99,92 +93,6 @@ def open_log(driver: SlackDriver, slack: FakeSlack, user: str = "UCOACH", text: 
     call = slack.calls_to("views.open")[-1]
     assert call.ok, call.error
     return slack.open_views()[-1]
-
-
-def find(view: dict, block_id: str) -> dict | None:
-    return next((b for b in view["blocks"] if b.get("block_id") == block_id), None)
-
-
-def starting(view: dict, prefix: str) -> dict | None:
-    return next((b for b in view["blocks"] if str(b.get("block_id", "")).startswith(prefix)), None)
-
-
-def log_values(
-    view: dict,
-    *,
-    teacher: tuple[str, str] | None = None,
-    held_on: str | None = None,
-    kind: str | None = "conversation",
-    minutes: str | None = "30",
-    cycle: str | None = None,
-    goal: str = "Every student explains their reasoning to a partner before the share-out.",
-    measure: str = "Share of students explaining, from a ten-minute tally",
-    baseline: str = "4 of 24",
-    weeks: str = "6",
-    measure_value: str = "",
-    focus: list[str] | None = None,
-    working: str = "Sentence stems on every desk; pairs used them without prompting.",
-    challenges: str = "The share-out still goes to the same three students.",
-    steps: list[tuple[str, str | None]] | None = None,
-    needs: list[str] | None = None,
-) -> dict[str, dict[str, Any]]:
-    """What Slack reports for the log as a coach fills it in: initial choices kept unless given."""
-    values: dict[str, dict[str, Any]] = {}
-    teacher_block = find(view, ids.COACHING_TEACHER_BLOCK)
-    if teacher_block is not None and teacher_block["type"] == "input":
-        chosen = teacher or _initial(teacher_block["element"])
-        values[ids.COACHING_TEACHER_BLOCK] = {
-            ids.COACHING_TEACHER_SELECT: select_value(
-                chosen[0] if chosen else None, chosen[1] if chosen else None, type="external_select"
-            )
-        }
-    date_block = find(view, ids.COACHING_DATE_BLOCK)
-    values[ids.COACHING_DATE_BLOCK] = {
-        ids.COACHING_DATE_INPUT: datepicker_value(held_on or date_block["element"].get("initial_date"))
-    }
-    values[ids.COACHING_KIND_BLOCK] = {ids.COACHING_KIND_INPUT: select_value(kind)}
-    values[ids.COACHING_MINUTES_BLOCK] = {ids.COACHING_MINUTES_INPUT: number_value(minutes)}
-    cycle_block = starting(view, ids.COACHING_CYCLE_BLOCK)
-    if cycle_block is not None and cycle_block["type"] == "input":
-        initial = cycle_block["element"]["initial_option"]["value"]
-        values[cycle_block["block_id"]] = {ids.COACHING_CYCLE_SELECT: select_value(cycle or initial)}
-    if find(view, ids.COACHING_GOAL_BLOCK) is not None:
-        values[ids.COACHING_GOAL_BLOCK] = {ids.COACHING_GOAL_INPUT: plain_text_value(goal)}
-        values[ids.COACHING_MEASURE_BLOCK] = {ids.COACHING_MEASURE_INPUT: plain_text_value(measure)}
-        values[ids.COACHING_BASELINE_BLOCK] = {ids.COACHING_BASELINE_INPUT: plain_text_value(baseline)}
-        values[ids.COACHING_WEEKS_BLOCK] = {ids.COACHING_WEEKS_INPUT: number_value(weeks)}
-    if find(view, ids.COACHING_MEASURE_VALUE_BLOCK) is not None:
-        values[ids.COACHING_MEASURE_VALUE_BLOCK] = {
-            ids.COACHING_MEASURE_VALUE_INPUT: plain_text_value(measure_value)
-        }
-    focus_block = find(view, ids.COACHING_FOCUS_BLOCK)
-    if focus_block is not None:
-        chosen_ids = [
-            o["value"]
-            for g in focus_block["element"]["option_groups"]
-            for o in g["options"]
-            if any(part in o["text"]["text"] for part in focus or [])
-        ]
-        values[ids.COACHING_FOCUS_BLOCK] = {ids.COACHING_FOCUS_INPUT: multi_select_value(chosen_ids)}
-    values[ids.COACHING_WORKING_BLOCK] = {ids.COACHING_WORKING_INPUT: plain_text_value(working)}
-    values[ids.COACHING_CHALLENGES_BLOCK] = {ids.COACHING_CHALLENGES_INPUT: plain_text_value(challenges)}
-    given = steps if steps is not None else [("Pairs rehearse before every share-out.", "2026-03-10")]
-    for n in (1, 2, 3):
-        text, on = given[n - 1] if n <= len(given) else ("", None)
-        values[f"{ids.COACHING_STEP_BLOCK_PREFIX}{n}"] = {ids.COACHING_STEP_INPUT: plain_text_value(text)}
-        values[f"{ids.COACHING_STEP_DATE_BLOCK_PREFIX}{n}"] = {ids.COACHING_STEP_DATE_INPUT: datepicker_value(on)}
-    needs_block = find(view, ids.COACHING_NEEDS_BLOCK)
-    if needs_block is not None:
-        chosen_tags = [
-            o["value"] for o in needs_block["element"]["options"] if any(n in o["text"]["text"] for n in needs or [])
-        ]
-        values[ids.COACHING_NEEDS_BLOCK] = {ids.COACHING_NEEDS_INPUT: multi_select_value(chosen_tags)}
-    return values
-
-
-def _initial(element: dict) -> tuple[str, str] | None:
-    option = element.get("initial_option")
-    return (option["value"], option["text"]["text"]) if option else None
 
 
 def log_coaching(

@@ -8,8 +8,9 @@ import json
 from sqlmodel import select
 
 from bot import ids
+from bot.demo.coaching_scene import find, log_values
 from bot.demo.slack_requests import plain_text_value
-from tests.coaching.support import find, log_coaching, log_values
+from tests.coaching.support import log_coaching
 from tests.walkthroughs.support import buttons, click, dm_messages, message_text, wait_for
 from workflows.coaching.models import CoachingEntry, EntryReflection
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from bot import ids
+from bot.demo.coaching_scene import find, log_values, starting
 from bot.demo.slack_requests import select_action
-from tests.coaching.support import find, log_coaching, log_values, open_log, starting
+from tests.coaching.support import log_coaching, open_log
 from tests.walkthroughs.support import dm_messages, latest_view, message_text, wait_for
 from workflows.coaching.models import ActionStep, CoachingCycle, CoachingEntry, NeedsTag
 from workflows.deliveries.models import Delivery

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 from bot import ids
 from bot.cli import cli
-from tests.coaching.support import find, log_coaching, open_log, starting
+from bot.demo.coaching_scene import find, starting
+from tests.coaching.support import log_coaching, open_log
 from tests.walkthroughs.support import log_visit, message_text
 
 NAMES = ("Ben", "Bea", "Joana", "Dan", "Lindqvist", "Sousa", "Cleo", "Sentence stems")

@@ -8,8 +8,9 @@ import json
 from sqlmodel import select
 
 from bot import ids
+from bot.demo.coaching_scene import find
 from bot.demo.slack_requests import plain_text_value, select_value
-from tests.coaching.support import click_in_home, find, home, home_elements, log_coaching
+from tests.coaching.support import click_in_home, home, home_elements, log_coaching
 from tests.walkthroughs.support import (
     buttons,
     click,
