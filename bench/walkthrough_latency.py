@@ -39,6 +39,7 @@ from sqlalchemy import Engine
 import migrations
 from bot import ids
 from bot.app import build_app
+from bot.demo.coaching_scene import log_values
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.slack_requests import SlackRequestSigner, select_value, view_submission_payload
 from bot.demo.walkthrough_scenes import modal_values
@@ -106,10 +107,16 @@ def _roster() -> RosterSnapshot:
         BellPeriodRecord("s-1", "regular", str(p), clock_time(7 + p, 0), clock_time(7 + p, 50))
         for p in (1, 2, 3)
     ]
+    coaches = [
+        StaffMember(
+            f"k-{i}", f"Coach{i}", "Bench", f"coach{i}@bench.example", frozenset({("s-1", Role.COACH)})
+        )
+        for i in range(LEADERS)
+    ]
     return RosterSnapshot(
         districts=(DistrictRecord("d-1", "Bench District"),),
         schools=(SchoolRecord("s-1", "Bench Elementary", "d-1", "America/Chicago"),),
-        staff=tuple(leaders + teachers),
+        staff=tuple(leaders + teachers + coaches),
         classes=tuple(classes),
         bell_periods=tuple(bells),
     )
@@ -128,11 +135,13 @@ def _bare_app(client: WebClient) -> App:
     }
 
     @app.command(ids.WALKTHROUGH_COMMAND)
+    @app.command(ids.COACH_COMMAND)
     def command(ack: Ack, command: dict, client: WebClient) -> None:
         ack()
         client.views_open(trigger_id=command["trigger_id"], view=modal)
 
     @app.view(ids.WALKTHROUGH_MODAL)
+    @app.view(ids.COACHING_MODAL)
     def submit(ack: Ack) -> None:
         ack()
 
@@ -229,12 +238,12 @@ def _served(kind: str, world: _World) -> Iterator[str]:
 
 
 def _command_latency(slack: FakeSlack, user: str, signer: SlackRequestSigner, http: httpx.Client) -> float:
-    """Seconds from sending `/walkthrough @teacher` until the app's views.open reaches Slack."""
+    """Seconds from sending `/walkthrough @teacher` (a leader) or `/coach @teacher` (a coach) until the
+    app's views.open reaches Slack."""
     trigger = slack.new_trigger_id(user_id=user)
-    teacher = "UT" + user.removeprefix("UL")  # each leader visits "their" teacher
-    body, headers = signer.slash_command(
-        ids.WALKTHROUGH_COMMAND, f"<@{teacher}|teacher>", user_id=user, trigger_id=trigger
-    )
+    teacher = "UT" + user[2:]  # each leader (UL…) and coach (UK…) has "their" teacher
+    command = ids.COACH_COMMAND if user.startswith("UK") else ids.WALKTHROUGH_COMMAND
+    body, headers = signer.slash_command(command, f"<@{teacher}|teacher>", user_id=user, trigger_id=trigger)
     started = time.perf_counter()
     response = http.post("/slack/events", content=body, headers=headers)
     response.raise_for_status()
@@ -253,7 +262,9 @@ def _submission_latency(
     http: httpx.Client, signer: SlackRequestSigner, user: str, view: dict, values: dict, n: int
 ) -> float:
     """Seconds from sending a new modal's submission until it is acknowledged."""
-    fresh = {**view, "private_metadata": json.dumps({"key": f"bench-{user}-{n}-{time.perf_counter_ns()}"})}
+    meta = json.loads(view.get("private_metadata") or "{}")
+    meta["key"] = f"bench-{user}-{n}-{time.perf_counter_ns()}"
+    fresh = {**view, "private_metadata": json.dumps(meta)}
     payload = view_submission_payload(user, fresh, values, f"{n}.{n}.bench")
     body, headers = signer.interactivity(payload)
     started = time.perf_counter()
@@ -303,9 +314,10 @@ def measure(
     with _world(database_url) as world:
         signer = SlackRequestSigner(SECRET)
         leaders = [f"UL{i}" for i in range(LEADERS)]
+        coaches = [f"UK{i}" for i in range(LEADERS)]
         with _served("rounds", world) as rounds_url, _served("bare", world) as bare_url:
-            views = _opened_views(world.slack, signer, rounds_url, leaders)
-            for users in (leaders[:1], leaders):
+            views = _opened_views(world.slack, signer, rounds_url, leaders + coaches)
+            for users in (leaders[:1], leaders, coaches[:1], coaches):
                 per_user = single if len(users) == 1 else per_user_concurrent
                 results: dict[str, dict[str, list[float]]] = {"command": {}, "submission": {}}
                 for name, url in (("bare", bare_url), ("rounds", rounds_url)):
@@ -320,9 +332,10 @@ def measure(
                         lambda user, http, n: _submission_latency(http, signer, user, *views[user], n),
                         url,
                     )  # fmt: skip
+                coaching = users[0].startswith("UK")
                 for interaction, label in (
-                    ("command", "/walkthrough → views.open"),
-                    ("submission", "submission → ack"),
+                    ("command", "/coach → views.open" if coaching else "/walkthrough → views.open"),
+                    ("submission", "coaching log → ack" if coaching else "submission → ack"),
                 ):
                     timings.append(
                         Timing(
@@ -335,12 +348,19 @@ def measure(
 def _opened_views(
     slack: FakeSlack, signer: SlackRequestSigner, url: str, leaders: list[str]
 ) -> dict[str, tuple[dict, dict]]:
-    """Each leader's modal for a teacher, as opened by Rounds, and the values a leader would submit."""
+    """Each leader's walkthrough modal (each coach's coaching log) for a teacher, as opened by Rounds, and the
+    values they would submit."""
     found: dict[str, tuple[dict, dict]] = {}
     with httpx.Client(base_url=url, timeout=30) as http:
         for i, user in enumerate(leaders):
             _command_latency(slack, user, signer, http)
             view = slack.open_views()[-1]
+            if user.startswith("UK"):  # the first entry starts the teacher's cycle; the bench logs into it
+                _submission_latency(http, signer, user, view, log_values(view), -2)
+                _command_latency(slack, user, signer, http)
+                view = slack.open_views()[-1]
+                found[user] = (view, log_values(view, working=f"Bench note {i}: pairs explained their thinking."))
+                continue
             teacher = next(b for b in view["blocks"] if b.get("block_id") == ids.WALKTHROUGH_TEACHER_BLOCK)
             teacher = teacher["element"]["initial_option"]
             values = modal_values(
