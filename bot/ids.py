@@ -164,3 +164,28 @@ TOKENS_REVOKED_EVENT = "tokens_revoked"
 
 MESSAGE_IM_EVENT = "message.im"  # the manifest's name for messages in the app's DM (the Messages tab)
 MESSAGE_EVENT_TYPE = "message"  # what those events carry as their type
+
+# Coach community (issue 12): /share, the community channel's posts, the name guard, reflections shared
+SHARE_COMMAND = "/share"
+COMMUNITY_SHARE_MODAL = "community_share_modal"
+COMMUNITY_KIND_BLOCK = "community_kind"
+COMMUNITY_KIND_INPUT = "community_kind_input"
+COMMUNITY_TEXT_BLOCK = "community_text"
+COMMUNITY_TEXT_INPUT = "community_text_input"
+COMMUNITY_AREAS_BLOCK = "community_areas"
+COMMUNITY_AREAS_INPUT = "community_areas_input"
+COMMUNITY_LINK_BLOCK = "community_link"
+COMMUNITY_LINK_INPUT = "community_link_input"
+COMMUNITY_GUARD_MODAL = "community_guard_modal"  # "this names a teacher": submit posts it anyway
+COMMUNITY_POST_ANYWAY = "community_post_anyway"
+COMMUNITY_EDIT = "community_edit"
+COMMUNITY_MARK_ANSWERED = "community_mark_answered"
+COMMUNITY_THANK = "community_thank"
+COMMUNITY_SHARE_REFLECTION = "community_share_reflection"
+COMMUNITY_SHARE_REFLECTION_ANYWAY = "community_share_reflection_anyway"
+ANSWERED_REACTION = "white_check_mark"  # ✅ by the asker on their question marks it answered
+
+# Events the community needs: reactions on posts, and replies in their threads (public and private channels)
+REACTION_ADDED_EVENT = "reaction_added"
+MESSAGE_CHANNELS_EVENT = "message.channels"
+MESSAGE_GROUPS_EVENT = "message.groups"

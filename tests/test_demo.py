@@ -26,6 +26,10 @@ SCOPES = {
     "views.update": set(),
     "views.push": set(),
     "views.publish": set(),
+    "conversations.info": {"channels:read"},
+    "conversations.list": {"channels:read"},
+    "conversations.join": {"channels:join"},
+    "chat.getPermalink": set(),
 }
 
 # The bot scopes each event subscription needs (api.slack.com/events/<event>).
@@ -34,6 +38,9 @@ EVENT_SCOPES = {
     "message.im": {"im:history"},
     "app_uninstalled": set(),  # sent to every app, no scope needed
     "tokens_revoked": set(),
+    "message.channels": {"channels:history"},
+    "message.groups": {"groups:history"},
+    "reaction_added": {"reactions:read"},
 }
 
 

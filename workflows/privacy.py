@@ -6,11 +6,14 @@ The rules (DESIGN.md, "Privacy rules"):
 - coaching notes are readable by the coach who wrote them and the teacher they concern, no one else;
   leaders see only counts and needs tags, each backed by at least 3 teachers;
 - a coach sees a walkthrough's evidence only where the teacher shared it with them;
-- a coach's weekly reflection is its author's alone, unless they send it to their principal.
+- a coach's weekly reflection is its author's alone, unless they send it to their principal or share it
+  with the coach community;
+- a community post that names a teacher is posted only once its coach has seen where and chosen to.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -21,7 +24,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from workflows.coaching.models import WalkthroughShare
 from workflows.roster.models import Person, School, StaffRole
-from workflows.roster.names import query_words
+from workflows.roster.names import fold, query_words
 from workflows.roster.service import StaffProfile
 from workflows.roster.snapshot import Role
 from workflows.walkthroughs.models import Walkthrough
@@ -289,3 +292,78 @@ def led_school_ids(
 def leads_school(session: Session, *, person_id: int, school_id: int) -> bool:
     """Whether a person is a leader (or admin) of the school: a second observer must be."""
     return school_id in led_school_ids(session, person_id=person_id)
+
+
+# ── the coach community: names stay out ─────────────────────────────────────────────────────────────
+# Community posts are read across schools (and, in a Slack Connect channel, across districts) and coaching
+# is confidential: before Rounds posts a coach's text that names a teacher of the district, the coach
+# sees where and chooses to edit it or to post it anyway. Rounds never puts evidence, notes or
+# reflections in a channel on its own: only what a coach typed, or a reflection its author chose to share.
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019\u02bc][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['\u2019\u02bc][sS]$")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_TITLES = frozenset({"ms", "mr", "mrs", "mx", "dr", "miss", "mister", "coach", "teacher", "sra", "sr"})
+NAME_PART_MIN = 2  # a one-letter initial alone is not taken for a name
+
+
+@dataclass(frozen=True)
+class NamedTeacher:
+    """Where a text names a teacher: the characters [start, end) as the coach typed them."""
+
+    start: int
+    end: int
+    words: str
+
+
+def can_share_with_community(viewer: Viewer) -> bool:
+    """The community is for instructional coaches: peers supporting peers, apart from evaluation."""
+    return viewer.coaches_a_school
+
+
+def teachers_named_in(session: Session, *, school_ids: Collection[int], text: str) -> list[NamedTeacher]:
+    """Every place `text` names a teacher of `school_ids` (the district's schools): a given name, a family
+    name (or one part of a double one), the full name, "Ms. Family", or an @-mention; case and accents
+    ignored, as in the type-ahead."""
+    teachers = session.exec(
+        select(Person)
+        .join(StaffRole, col(StaffRole.person_id) == Person.id)
+        .where(col(StaffRole.school_id).in_(sorted(school_ids)), StaffRole.role == Role.TEACHER.value,
+               col(Person.active).is_(True))
+        .distinct()
+    ).all()  # fmt: skip
+    forms: set[tuple[str, ...]] = set()
+    slack_ids = set()
+    for person in teachers:
+        given, family = _name_words(person.given_name), _name_words(person.family_name)
+        forms.update({tuple(given + family), tuple(family), tuple(given[:1])})
+        forms.update((part,) for part in family + given)
+        if person.slack_user_id:
+            slack_ids.add(person.slack_user_id)
+    forms = {f for f in forms if f and all(len(w) >= NAME_PART_MIN for w in f)}
+    found = [NamedTeacher(m.start(), m.end(), m.group(0)) for m in _MENTION.finditer(text) if m.group(1) in slack_ids]
+    words = [_bare_word(m) for m in _WORD.finditer(text)]
+    longest = max((len(f) for f in forms), default=0)
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            if tuple(w for _, _, w in words[i : i + size]) in forms:
+                start = words[i - 1][0] if i > 0 and words[i - 1][2] in _TITLES else words[i][0]
+                end = words[i + size - 1][1]
+                found.append(NamedTeacher(start, end, text[start:end]))
+                i += size - 1
+                break
+        i += 1
+    inside_mentions = [(f.start, f.end) for f in found if f.words.startswith("<@")]
+    kept = [f for f in found if f.words.startswith("<@") or not any(a <= f.start < b for a, b in inside_mentions)]
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _bare_word(match: re.Match[str]) -> tuple[int, int, str]:
+    """A typed word without its possessive ("Sousa's" is Sousa): start, end, folded."""
+    word = _POSSESSIVE.sub("", match.group(0))
+    return match.start(), match.start() + len(word), fold(word)
+
+
+def _name_words(name: str) -> list[str]:
+    return re.findall(r"[^\W_]+", fold(name))

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from workflows.coaching import models as coaching
+from workflows.community import models as community
 from workflows.deliveries import models as deliveries
 from workflows.frameworks import models as frameworks
 from workflows.health import models as health
@@ -15,6 +16,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "coaching",
+    "community",
     "deliveries",
     "frameworks",
     "health",

@@ -11,6 +11,8 @@ from bot.listeners import (
     coaching_reflections,
     coaching_shares,
     coaching_teacher,
+    community,
+    community_posts,
     days_away,
     home,
     installs,
@@ -24,6 +26,10 @@ from bot.runtime import Runtime
 
 
 def register_all(app: App, runtime: Runtime) -> None:
+    # Community first: its `/rounds community` and channel-message listeners must match before the
+    # general `/rounds` router and the Messages tab's catch-all for message events.
+    community.register(app, runtime)
+    community_posts.register(app, runtime)
     rounds_command.register(app, runtime)
     walkthroughs.register(app, runtime)
     walkthrough_answers.register(app, runtime)

@@ -16,7 +16,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.demo.fake_slack import chat, directory, files, views
+from bot.demo.fake_slack import chat, conversations, directory, files, views
 from bot.demo.fake_slack.http_server import Reply, decode_json_fields, parse_body
 from bot.demo.fake_slack.limits import FailureInjector, tier_limit
 from bot.demo.fake_slack.oauth import OAuth
@@ -24,7 +24,9 @@ from bot.demo.fake_slack.rules import SlackError, check_scope
 from bot.demo.fake_slack.tokens import TokenBook
 from bot.demo.fake_slack.workspace import Method, Shared, Workspace
 
-METHODS: dict[str, Method] = directory.METHODS | chat.METHODS | views.METHODS | files.METHODS
+METHODS: dict[str, Method] = (
+    directory.METHODS | chat.METHODS | conversations.METHODS | views.METHODS | files.METHODS
+)
 
 
 class Gate:

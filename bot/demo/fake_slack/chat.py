@@ -12,6 +12,14 @@ from bot.demo.fake_slack.workspace import Method, Workspace
 def post_message(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """Post to a channel, ``#name`` or user (opening the DM only once the post is accepted)."""
     channel = ws.resolve_channel(args.get("channel"), open_dm=False)
+    if channel in ws.channels:  # a channel, not a DM: archived ones take nothing, others need the bot in them
+        facts = ws.facts(channel)
+        if facts.private and not facts.bot_member:
+            raise SlackError("channel_not_found")  # a private channel is invisible to a bot not in it
+        if facts.archived:
+            raise SlackError("is_archived")
+        if not facts.bot_member:
+            raise SlackError("not_in_channel")
     ws.spend(ws.posting.for_channel(channel))
     check_message_content(args)
     if args["channel"] in ws.users:
@@ -73,6 +81,17 @@ def post_ephemeral(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     return {"message_ts": ts}
 
 
+def get_permalink(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """The permanent link of a stored message (any channel the bot can see)."""
+    channel = ws.resolve_channel(args.get("channel"))
+    if channel in ws.channels and ws.facts(channel).private and not ws.facts(channel).bot_member:
+        raise SlackError("channel_not_found")
+    ts = str(args.get("message_ts", ""))
+    if ts not in ws.messages.get(channel, {}):
+        raise SlackError("message_not_found")
+    return {"channel": channel, "permalink": f"https://{ws.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
+
+
 def _stored_message(ws: Workspace, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     channel = ws.resolve_channel(args.get("channel"))
     message = ws.messages.get(channel, {}).get(str(args.get("ts", "")))
@@ -86,4 +105,5 @@ METHODS: dict[str, Method] = {
     "chat.update": update,
     "chat.delete": delete,
     "chat.postEphemeral": post_ephemeral,
+    "chat.getPermalink": get_permalink,
 }

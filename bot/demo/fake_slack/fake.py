@@ -9,7 +9,7 @@ from dataclasses import replace
 from email.message import Message
 from zoneinfo import ZoneInfo
 
-from bot.demo.fake_slack import interactions
+from bot.demo.fake_slack import conversations, interactions
 from bot.demo.fake_slack.api import Gate, WebApi
 from bot.demo.fake_slack.files import serve_upload
 from bot.demo.fake_slack.http_server import LoopbackServer, Reply
@@ -17,7 +17,7 @@ from bot.demo.fake_slack.limits import FailureInjector, PostingLimits
 from bot.demo.fake_slack.oauth import OAuth, OAuthApp
 from bot.demo.fake_slack.readers import Readers
 from bot.demo.fake_slack.tokens import Token, TokenBook
-from bot.demo.fake_slack.workspace import Shared, User, Workspace
+from bot.demo.fake_slack.workspace import ChannelFacts, Shared, User, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -263,9 +263,48 @@ class FakeSlack(Readers):
         with self._shared.lock:
             self._ws(team_id).users[user_id] = User(user_id, email, real_name, tz, is_bot, deleted)
 
-    def add_channel(self, channel_id: str, name: str, *, team_id: str | None = None) -> None:
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        team_id: str | None = None,
+        private: bool = False,
+        archived: bool = False,
+        ext_shared: bool = False,
+        bot_member: bool = True,
+    ) -> None:
+        """A channel; by default public with the app's bot in it. ``ext_shared``: a Slack Connect channel."""
         with self._shared.lock:
-            self._ws(team_id).channels[channel_id] = name.lstrip("#")
+            ws = self._ws(team_id)
+            ws.channels[channel_id] = name.lstrip("#")
+            ws.channel_facts[channel_id] = ChannelFacts(private, archived, ext_shared, bot_member)
+
+    def remove_bot_from(self, channel_id: str, *, team_id: str | None = None) -> None:
+        """Someone removed the app's bot from a channel (its posts there are ``not_in_channel`` now)."""
+        with self._shared.lock:
+            self._ws(team_id).facts(channel_id).bot_member = False
+
+    def invite_bot(self, channel_id: str, *, team_id: str | None = None) -> None:
+        """Someone ran ``/invite @Rounds`` in the channel."""
+        with self._shared.lock:
+            self._ws(team_id).facts(channel_id).bot_member = True
+
+    def person_posts(
+        self, channel: str, user: str, text: str, *, thread_ts: str | None = None, team_id: str | None = None
+    ) -> dict:
+        """A person posts in a channel (a thread reply with ``thread_ts``): the ``message`` event to deliver."""
+        with self._shared.lock:
+            return conversations.person_posts(self._ws(team_id), channel=channel, user=user, text=text,
+                                              thread_ts=thread_ts)  # fmt: skip
+
+    def person_reacts(
+        self, channel: str, ts: str, user: str, reaction: str, *, team_id: str | None = None
+    ) -> dict:
+        """A person adds an emoji reaction to a message: the ``reaction_added`` event to deliver."""
+        with self._shared.lock:
+            return conversations.person_reacts(self._ws(team_id), channel=channel, ts=ts, user=user,
+                                               reaction=reaction)  # fmt: skip
 
     def hold(self, method: str) -> Gate:
         """Hold every call of ``method`` until ``gate.release()``; ``gate.arrived`` is set by the first."""

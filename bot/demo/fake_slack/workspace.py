@@ -41,6 +41,17 @@ class User:
 
 
 @dataclass
+class ChannelFacts:
+    """What Slack knows of a channel beyond its name: its kind, whether it is archived or shared with
+    other organisations (Slack Connect), and whether the app's bot is in it (posting needs that)."""
+
+    private: bool = False
+    archived: bool = False
+    ext_shared: bool = False
+    bot_member: bool = True
+
+
+@dataclass
 class File:
     """An upload: announced by ``files.getUploadURLExternal``, filled by a POST, shared on completion."""
 
@@ -117,6 +128,7 @@ class Workspace:
         self.failures = FailureInjector()
         self.users: dict[str, User] = {}
         self.channels: dict[str, str] = {}
+        self.channel_facts: dict[str, ChannelFacts] = {}
         self.forget()
 
     # What the team shares with the others on the same fake.
@@ -157,6 +169,11 @@ class Workspace:
     def forget_directory(self) -> None:
         self.users.clear()
         self.channels.clear()
+        self.channel_facts.clear()
+
+    def facts(self, channel_id: str) -> ChannelFacts:
+        """A channel's kind and membership (a channel added without any is public, with the bot in it)."""
+        return self.channel_facts.setdefault(channel_id, ChannelFacts())
 
     @property
     def base_url(self) -> str:

@@ -1,0 +1,1 @@
+"""The coach community: a district's community channel, coaches' questions and successes, the weekly roundup."""
