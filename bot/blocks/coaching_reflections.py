@@ -75,6 +75,8 @@ def _answers(view: ReflectionView) -> list[dict]:
 def saved_receipt(view: ReflectionView) -> dict:
     status = "✓ Shared with your principal." if view.shared else PRIVATE
     elements = [] if view.shared else [button("Share with my principal", ids.WEEKLY_SHARE_WITH_PRINCIPAL, str(view.id))]
+    # The coach community (issue 12): the author may also share it in the week's community roundup.
+    elements.append(button("Share with the coach community", ids.COMMUNITY_SHARE_REFLECTION, str(view.id)))
     blocks: list[dict] = [
         {"type": "section", "text": mrkdwn(f"Saved your reflection on {week_label(view.week_of)}. {status}")}
     ]

@@ -176,3 +176,19 @@ def nudge_message(post: PostView, permalink: str | None) -> dict:
         f"days ago and no one has answered yet. You answered questions about that before: could you help in its thread?"
     )
     return {"text": "A question in your areas is waiting for an answer.", "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+
+
+def reflection_guard(reflection_id: int, names: tuple[NamedTeacher, ...]) -> dict:
+    """A reflection shared with the community that names a teacher: the words, and Share anyway."""
+    words = ", ".join(dict.fromkeys(f"*{escape(n.words)}*" for n in names))
+    text = (
+        f"⚠️ Your reflection names a teacher ({words}). The roundup is read by coaches across schools: edit the "
+        "reflection first (from your Home), or share it as written."
+    )
+    return {
+        "text": "Your reflection names a teacher.",
+        "blocks": [
+            {"type": "section", "text": mrkdwn(text)},
+            {"type": "actions", "elements": [button("Share anyway", ids.COMMUNITY_SHARE_REFLECTION_ANYWAY, str(reflection_id))]},
+        ],
+    }

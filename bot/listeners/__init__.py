@@ -13,6 +13,7 @@ from bot.listeners import (
     coaching_teacher,
     community,
     community_posts,
+    community_reflections,
     days_away,
     home,
     installs,
@@ -30,6 +31,7 @@ def register_all(app: App, runtime: Runtime) -> None:
     # general `/rounds` router and the Messages tab's catch-all for message events.
     community.register(app, runtime)
     community_posts.register(app, runtime)
+    community_reflections.register(app, runtime)
     rounds_command.register(app, runtime)
     walkthroughs.register(app, runtime)
     walkthrough_answers.register(app, runtime)

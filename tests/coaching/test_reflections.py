@@ -74,7 +74,7 @@ def test_a_reflection_is_saved_once_and_stays_private_to_its_author(app, slack, 
         assert len(session.exec(select(CoachReflection)).all()) == 1
     receipt = dm_messages(slack, "UCOACH")[-1]
     assert "Saved your reflection on the week of Mon 2 Mar" in message_text(receipt)
-    assert buttons(receipt) == [ids.WEEKLY_SHARE_WITH_PRINCIPAL]
+    assert buttons(receipt) == [ids.WEEKLY_SHARE_WITH_PRINCIPAL, ids.COMMUNITY_SHARE_REFLECTION]
     assert "this week: written ✓" in message_text(home(app.driver, slack, "UCOACH"))
     for user in ("ULEAD", "UADMIN", "UCOACH2", "UBEN", "UOTTO"):
         assert WENT_WELL not in message_text(home(app.driver, slack, user))

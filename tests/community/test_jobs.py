@@ -117,3 +117,43 @@ def test_the_roundup_goes_once_on_the_last_school_day_with_counts_and_links(app,
     assert "Our grade 5 team calibrated" in shown and "*Most asked about:* Academic discussion (2)" in shown
     assert len(slack.calls_to("chat.getPermalink")) == 3
 
+
+
+def test_a_reflection_its_author_shares_with_the_community_is_in_the_roundup_and_no_other(app, slack, worker, channel, sessions, clock):
+    from bot import ids
+    from bot.coaching_jobs import run_weekly_job
+    from tests.coaching.test_reflections import WENT_WELL, _write
+    from tests.walkthroughs.support import click
+
+    maple, district = _ids(sessions)
+    set_channel(app, slack, worker)
+    clock.now = at(6, 14, 30)
+    run_weekly_job(app.runtime, maple)
+    worker.drain(timeout=10)
+    _write(app, slack, worker)  # Cleo's reflection names Ben
+    receipt = dm_messages(slack, CLEO)[-1]
+
+    click(app.driver, CY, dict(receipt, channel=slack.dm_channel_for(CLEO)), ids.COMMUNITY_SHARE_REFLECTION)
+    click(app.driver, CLEO, receipt, ids.COMMUNITY_SHARE_REFLECTION)
+    wait_for(lambda: len(slack.responses()) == 3)
+    refused, guard = slack.responses()[1:]
+    assert refused["text"] == "Only the coach who wrote this reflection can share it."
+    assert "Your reflection names a teacher (*Ben*)" in text_of(guard)
+    clock.now = at(6, 15, 30)
+    assert run_roundup(app.runtime, calendars_from_settings(app.runtime.settings), district) is True
+    worker.drain(timeout=10)
+    [roundup] = [m for m in channel_posts(slack, channel) if "roundup" in m["text"]]
+    assert WENT_WELL not in text_of(roundup)  # nothing shared until the author chose
+
+    click(app.driver, CLEO, {"channel": "D0", "ts": "1.0", **guard}, ids.COMMUNITY_SHARE_REFLECTION_ANYWAY)
+    wait_for(lambda: len(slack.responses()) == 4)
+    assert slack.responses()[-1]["text"].startswith("🗒 Shared with the coach community")
+    with transaction(app.runtime.sessions) as session:  # a new week's roundup would carry it: look at this one's
+        from workflows.community.roundup import weekly_roundup
+
+        week = weekly_roundup(session, district_id=district, day=date(2026, 3, 6))
+    from bot.blocks.community_roundup import roundup_message
+
+    shown = text_of(roundup_message(week, {}))
+    assert "*Cleo Ramos* (Maple Elementary) shared their weekly reflection" in shown and WENT_WELL in shown
+    assert "Time with Ada to plan" not in shown  # "what support I need" stays out of the roundup
