@@ -97,3 +97,21 @@ def test_a_success_is_thanked_once_per_person_and_its_count_updated_in_place(app
         "You thanked this success already: one thanks each.",
         "That's your own success: the thanks are for the others to give.",
     }
+
+
+def test_a_coachs_home_shows_the_channel_their_open_questions_answers_given_and_questions_waiting(app, slack, worker, channel, sessions):
+    from tests.coaching.support import home
+
+    post = _posted(app, slack, worker, channel)  # Cleo: checks for understanding
+    app.driver.event(slack.person_posts(channel, OSCAR, "Hinge questions, then regroup.", thread_ts=post["ts"]))
+    wait_for(lambda: len(_replies(sessions)) == 1)
+    share(app, CY, "question Checks for understanding with exit tickets: paper or digital?")
+    worker.drain(timeout=10)
+
+    cleo = text_of(home(app.driver, slack, CLEO))
+    assert f"meet in <#{channel}>" in cleo
+    assert "*Your open questions*\n• What do you do when checks for understanding" in cleo
+    assert "paper or digital? (Cy Moreau, Maple Elementary; 0 replies)" in cleo  # waiting, in her area
+    oscar = text_of(home(app.driver, slack, OSCAR))
+    assert "*Questions you answered*\n• What do you do when" in oscar
+    assert "Coach community" not in text_of(home(app.driver, slack, "UBEN"))
