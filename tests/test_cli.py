@@ -36,6 +36,8 @@ COMMANDS = [
     ["db"],
     ["db", "upgrade"],
     ["demo"],
+    ["community", "set"],
+    ["community", "show"],
 ]
 
 
