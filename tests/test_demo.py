@@ -76,6 +76,10 @@ def test_the_demo_shows_every_role_what_rounds_does_for_them(demo):
     assert "Coaching check-backs today" in shown
     assert "Saved your reflection on the week of Mon 30 Nov" in shown
     assert "Coaching entries: not enough data yet" in shown
+    # the coach community: a question, its answer in the thread and the asker's ✅, a success, the roundup
+    assert "types /rounds community set #ip-community" in shown and "Rounds joined it" in shown
+    assert "Question from" in shown and "✅ Answered" in shown and "🙌 Thanks (1)" in shown
+    assert "Coach community roundup, the week of Mon 30 Nov" in shown and "Questions asked: 1 (1 answered)" in shown
 
 
 def test_the_manifest_grants_every_scope_the_demo_used(demo):
