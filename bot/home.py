@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.answers.coaching import coach_home, teacher_home
+from bot.answers.digests import leader_feedback_home
 from bot.answers.rotation import home_today
 from bot.blocks import home as home_blocks
 from bot.callers import Caller
@@ -53,6 +54,7 @@ SECTIONS: list[HomeSection] = [
     HomeSection(roles=frozenset({Role.LEADER, Role.ADMIN}), build=days_away.home_section),
     HomeSection(roles=frozenset({Role.COACH}), build=coach_home),
     HomeSection(roles=frozenset({Role.TEACHER}), build=teacher_home),
+    HomeSection(roles=LEADING_ROLES, build=leader_feedback_home),
 ]
 
 

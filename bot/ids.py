@@ -164,3 +164,13 @@ TOKENS_REVOKED_EVENT = "tokens_revoked"
 
 MESSAGE_IM_EVENT = "message.im"  # the manifest's name for messages in the app's DM (the Messages tab)
 MESSAGE_EVENT_TYPE = "message"  # what those events carry as their type
+
+# Team digests
+DIGEST_FEEDBACK = "digest_feedback"  # the digest's "Feedback on the form" button; value: the team id
+DIGEST_FEEDBACK_MODAL = "digest_feedback_modal"
+DIGEST_FEEDBACK_LOOK_FOR_BLOCK = "digest_feedback_look_for"
+DIGEST_FEEDBACK_LOOK_FOR_INPUT = "digest_feedback_look_for_input"
+DIGEST_FEEDBACK_KIND_BLOCK = "digest_feedback_kind"
+DIGEST_FEEDBACK_KIND_INPUT = "digest_feedback_kind_input"
+DIGEST_FEEDBACK_NOTE_BLOCK = "digest_feedback_note"
+DIGEST_FEEDBACK_NOTE_INPUT = "digest_feedback_note_input"

@@ -29,7 +29,9 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600  # an install started more than ten minutes ago must start again
 
 # The bot scopes Rounds asks for; manifest.yml grants the same (a test compares them).
-BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read", "users:read.email")
+BOT_SCOPES = (
+    "commands", "chat:write", "im:history", "im:write", "users:read", "users:read.email", "files:write",
+)
 
 log = logs.logger("oauth")
 

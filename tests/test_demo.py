@@ -26,6 +26,8 @@ SCOPES = {
     "views.update": set(),
     "views.push": set(),
     "views.publish": set(),
+    "files.getUploadURLExternal": {"files:write"},
+    "files.completeUploadExternal": {"files:write"},
 }
 
 # The bot scopes each event subscription needs (api.slack.com/events/<event>).

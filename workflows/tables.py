@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from workflows.coaching import models as coaching
 from workflows.deliveries import models as deliveries
+from workflows.digests import models as digests
 from workflows.frameworks import models as frameworks
 from workflows.health import models as health
 from workflows.roster import models as roster
@@ -16,6 +17,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "coaching",
     "deliveries",
+    "digests",
     "frameworks",
     "health",
     "metadata",

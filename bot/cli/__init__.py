@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from bot.cli import coaching, database, demo, frameworks, health, roster, rotation, serve, worker
+from bot.cli import coaching, database, demo, digests, frameworks, health, roster, rotation, serve, worker
 from bot.cli.common import err
 from bot.settings import MissingSetting
 
@@ -21,7 +21,7 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for group in (serve, worker, health, roster, rotation, frameworks, coaching, database, demo):
+for group in (serve, worker, health, roster, rotation, frameworks, coaching, digests, database, demo):
     cli.add_typer(group.commands)
 
 

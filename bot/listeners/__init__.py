@@ -12,6 +12,7 @@ from bot.listeners import (
     coaching_shares,
     coaching_teacher,
     days_away,
+    digests,
     home,
     installs,
     messages_tab,
@@ -38,3 +39,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     coaching_reflections.register(app, runtime)
     coaching_shares.register(app, runtime)
     coaching_teacher.register(app, runtime)
+    digests.register(app, runtime)

@@ -12,6 +12,7 @@ from bot.demo.fake_slack.workspace import Method, Workspace
 def post_message(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """Post to a channel, ``#name`` or user (opening the DM only once the post is accepted)."""
     channel = ws.resolve_channel(args.get("channel"), open_dm=False)
+    ws.check_postable(channel)
     ws.spend(ws.posting.for_channel(channel))
     check_message_content(args)
     if args["channel"] in ws.users:

@@ -263,9 +263,19 @@ class FakeSlack(Readers):
         with self._shared.lock:
             self._ws(team_id).users[user_id] = User(user_id, email, real_name, tz, is_bot, deleted)
 
-    def add_channel(self, channel_id: str, name: str, *, team_id: str | None = None) -> None:
+    def add_channel(
+        self, channel_id: str, name: str, *, team_id: str | None = None, state: str | None = None
+    ) -> None:
+        """A channel; `state` "private" (Rounds not in it), "outside" (public, Rounds not in it) or
+        "archived" makes posts there fail as Slack's do (channel_not_found, not_in_channel, is_archived)."""
         with self._shared.lock:
-            self._ws(team_id).channels[channel_id] = name.lstrip("#")
+            ws = self._ws(team_id)
+            ws.channels[channel_id] = name.lstrip("#")
+            if state is None:
+                ws.channel_states.pop(channel_id, None)
+            else:
+                assert state in ("private", "outside", "archived"), state
+                ws.channel_states[channel_id] = state
 
     def hold(self, method: str) -> Gate:
         """Hold every call of ``method`` until ``gate.release()``; ``gate.arrived`` is set by the first."""

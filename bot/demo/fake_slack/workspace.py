@@ -117,6 +117,9 @@ class Workspace:
         self.failures = FailureInjector()
         self.users: dict[str, User] = {}
         self.channels: dict[str, str] = {}
+        # Channels Rounds cannot post in, as Slack tells it: "private" (Rounds not a member: Slack does not
+        # even admit it exists), "outside" (public, Rounds not a member), "archived".
+        self.channel_states: dict[str, str] = {}
         self.forget()
 
     # What the team shares with the others on the same fake.
@@ -157,6 +160,7 @@ class Workspace:
     def forget_directory(self) -> None:
         self.users.clear()
         self.channels.clear()
+        self.channel_states.clear()
 
     @property
     def base_url(self) -> str:
@@ -200,6 +204,16 @@ class Workspace:
         if user is not None and not user.deleted:
             return self.open_dm(channel) if open_dm else self.dm_id(channel)
         raise SlackError("channel_not_found")
+
+    def check_postable(self, channel: str) -> None:
+        """Slack's refusals of a post (or a file share) in a channel Rounds cannot write in."""
+        state = self.channel_states.get(channel)
+        if state == "archived":
+            raise SlackError("is_archived")
+        if state == "private":
+            raise SlackError("channel_not_found")
+        if state == "outside":
+            raise SlackError("not_in_channel")
 
     def open_dm(self, user_id: str) -> str:
         return self.dms.setdefault(user_id, self.dm_id(user_id))
