@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.answers.coaching import coach_home, teacher_home
 from bot.answers.community import coach_community_home
+from bot.answers.digests import leader_feedback_home
 from bot.answers.rotation import home_today
 from bot.blocks import home as home_blocks
 from bot.callers import Caller
@@ -55,6 +56,7 @@ SECTIONS: list[HomeSection] = [
     HomeSection(roles=frozenset({Role.COACH}), build=coach_home),
     HomeSection(roles=frozenset({Role.TEACHER}), build=teacher_home),
     HomeSection(roles=frozenset({Role.COACH}), build=coach_community_home),  # the coach community
+    HomeSection(roles=LEADING_ROLES, build=leader_feedback_home),
 ]
 
 

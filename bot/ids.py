@@ -189,3 +189,12 @@ ANSWERED_REACTION = "white_check_mark"  # ✅ by the asker on their question mar
 REACTION_ADDED_EVENT = "reaction_added"
 MESSAGE_CHANNELS_EVENT = "message.channels"
 MESSAGE_GROUPS_EVENT = "message.groups"
+# Team digests
+DIGEST_FEEDBACK = "digest_feedback"  # the digest's "Feedback on the form" button; value: the team id
+DIGEST_FEEDBACK_MODAL = "digest_feedback_modal"
+DIGEST_FEEDBACK_LOOK_FOR_BLOCK = "digest_feedback_look_for"
+DIGEST_FEEDBACK_LOOK_FOR_INPUT = "digest_feedback_look_for_input"
+DIGEST_FEEDBACK_KIND_BLOCK = "digest_feedback_kind"
+DIGEST_FEEDBACK_KIND_INPUT = "digest_feedback_kind_input"
+DIGEST_FEEDBACK_NOTE_BLOCK = "digest_feedback_note"
+DIGEST_FEEDBACK_NOTE_INPUT = "digest_feedback_note_input"

@@ -29,9 +29,12 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600  # an install started more than ten minutes ago must start again
 
 # The bot scopes Rounds asks for; manifest.yml grants the same (a test compares them).
-BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read", "users:read.email")
-# The coach community (issue 12): find and join its channel, count thread replies, read the asker's ✅.
-BOT_SCOPES += ("channels:read", "groups:read", "channels:join", "channels:history", "groups:history", "reactions:read")
+BOT_SCOPES = (
+    "commands", "chat:write", "im:history", "im:write", "users:read", "users:read.email",
+    "files:write",  # team digests: the chart
+    # the coach community (issue 12): find and join its channel, count thread replies, read the asker's ✅
+    "channels:read", "groups:read", "channels:join", "channels:history", "groups:history", "reactions:read",
+)
 
 log = logs.logger("oauth")
 

@@ -30,6 +30,8 @@ SCOPES = {
     "conversations.list": {"channels:read"},
     "conversations.join": {"channels:join"},
     "chat.getPermalink": set(),
+    "files.getUploadURLExternal": {"files:write"},
+    "files.completeUploadExternal": {"files:write"},
 }
 
 # The bot scopes each event subscription needs (api.slack.com/events/<event>).

@@ -367,3 +367,164 @@ def _bare_word(match: re.Match[str]) -> tuple[int, int, str]:
 
 def _name_words(name: str) -> list[str]:
     return re.findall(r"[^\W_]+", fold(name))
+# --------------------------------------------------------------------------- team digests
+# A team digest's figure is backed by at least this many walkthroughs and distinct teachers (DESIGN.md).
+DIGEST_MIN_WALKTHROUGHS = 5
+DIGEST_MIN_TEACHERS = 3
+# A distribution where one level holds at least this share says "most", never a share that would state
+# a fact about (almost) every member of the team.
+MOST_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class DigestFigure:
+    """One figure a digest could show, as the sum of some atoms (a look-for's level in one week, say).
+
+    `walkthroughs` and `teachers` back it (distinct counts, from SQL); `group` is the distribution it is a
+    level of, `total` marks the distribution's total; `fixed` figures are already out of our hands (an
+    earlier week's digest, the school's figures): they are taken as shown if they pass the thresholds,
+    and can never be withheld now, only guarded against.
+    """
+
+    key: Hashable
+    atoms: frozenset[Hashable]
+    walkthroughs: int
+    teachers: int
+    group: Hashable | None = None
+    total: bool = False
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class DigestVerdict:
+    """What a digest may show: every key in `withheld` reads "not enough data yet"; a group in `worded`
+    reads "most … <level key>" instead of its shares."""
+
+    withheld: frozenset[Hashable]
+    worded: Mapping[Hashable, Hashable]
+
+    def shown(self, key: Hashable) -> bool:
+        return key not in self.withheld
+
+
+def can_give_form_feedback(viewer: Viewer, members: Collection[int]) -> bool:
+    """Feedback on the form from a team's digest comes from the team's own members."""
+    return viewer.person_id in members
+
+
+def can_see_form_feedback(viewer: Viewer, *, school_id: int) -> bool:
+    """Leaders see the school's feedback on the form, counted, never who said it."""
+    return school_id in viewer.led_school_ids
+
+
+def digest_figure_shown(walkthroughs: int, teachers: int) -> bool:
+    return walkthroughs >= DIGEST_MIN_WALKTHROUGHS and teachers >= DIGEST_MIN_TEACHERS
+
+
+def digest_disclosure(figures: Collection[DigestFigure]) -> DigestVerdict:
+    """The one decision of what a team digest shows, so that no withheld figure can be worked out.
+
+    1. A figure backed by fewer than 5 walkthroughs or 3 teachers is withheld (a level nobody reached
+       too: "0%" states a fact about every member).
+    2. A distribution where one level holds `MOST_SHARE` or more is worded "most", its shares withheld.
+    3. Within each distribution, complementary suppression (`withheld_figures`, on walkthroughs and
+       teachers): what was withheld together is itself backed by enough.
+    4. Across distributions, weeks, windows and the school: each figure is a sum of atoms, and a withheld
+       one must not be a linear combination of the figures shown (this week's minus last week's, six
+       weeks minus the last, the school's minus the team's …). While one is, the smallest shown figure
+       that takes part is withheld too. Fixed figures (already shown elsewhere) are never withdrawn.
+    """
+    by_key = {f.key: f for f in figures}
+    withheld = {f.key for f in figures if not digest_figure_shown(f.walkthroughs, f.teachers)}
+    worded: dict[Hashable, Hashable] = {}
+    groups: dict[Hashable, list[DigestFigure]] = {}
+    for f in figures:
+        if f.group is not None and not f.total:
+            groups.setdefault(f.group, []).append(f)
+    totals = {f.group: f for f in figures if f.total and f.group is not None}
+    for group, cells in groups.items():
+        total = totals.get(group)
+        if total is None or total.key in withheld or total.walkthroughs == 0:
+            withheld.update(c.key for c in cells if not c.fixed)
+            continue
+        top = max(cells, key=lambda c: (c.walkthroughs, str(c.key)))
+        if top.walkthroughs >= MOST_SHARE * total.walkthroughs:
+            worded[group] = top.key
+            withheld.update(c.key for c in cells if not c.fixed)
+            continue
+        thin = {c.key for c in cells if c.key in withheld}
+        if thin:
+            withheld |= _complement(cells, thin)
+    withheld = _audit(list(figures), withheld)
+    # A fixed figure stays as it was published; it is guarded against, never withdrawn.
+    return DigestVerdict(
+        withheld=frozenset(k for k in withheld if not by_key[k].fixed or not _passes(by_key[k])),
+        worded=worded,
+    )
+
+
+def _passes(f: DigestFigure) -> bool:
+    return digest_figure_shown(f.walkthroughs, f.teachers)
+
+
+def _complement(cells: list[DigestFigure], thin: set[Hashable]) -> set[Hashable]:
+    """`withheld_figures` for a distribution backed by walkthroughs as well as teachers.
+
+    Walkthroughs of different levels are distinct, so theirs add up; distinct teachers may not, so the
+    larger of the hidden cells' is taken (never overstating how many stand behind what was withheld)."""
+    hidden = set(thin)
+    shown = sorted(
+        (c for c in cells if c.key not in hidden and not c.fixed), key=lambda c: (c.walkthroughs, str(c.key))
+    )
+
+    def enough() -> bool:
+        inside = [c for c in cells if c.key in hidden]
+        return digest_figure_shown(sum(c.walkthroughs for c in inside), max(c.teachers for c in inside))
+
+    while shown and not enough():
+        hidden.add(shown.pop(0).key)
+    return hidden
+
+
+def _audit(figures: list[DigestFigure], withheld: set[Hashable]) -> set[Hashable]:
+    """Withhold more until no withheld figure is in the span of the shown ones (exact linear attacks)."""
+    import numpy as np
+
+    atoms = sorted({a for f in figures for a in f.atoms}, key=str)
+    index = {a: i for i, a in enumerate(atoms)}
+
+    def vector(f: DigestFigure) -> np.ndarray:
+        row = np.zeros(len(atoms))
+        row[[index[a] for a in f.atoms]] = 1.0
+        return row
+
+    vectors = {f.key: vector(f) for f in figures}
+
+    def in_span(rows: list[DigestFigure], target: DigestFigure) -> bool:
+        if not rows:
+            return False
+        matrix = np.array([vectors[f.key] for f in rows])
+        return bool(
+            np.linalg.matrix_rank(np.vstack([matrix, vectors[target.key]])) == np.linalg.matrix_rank(matrix)
+        )
+
+    published = [f for f in figures if f.fixed and _passes(f)]
+    beyond: dict[Hashable, bool] = {}  # what the figures already out there give away alone
+
+    def guarded(f: DigestFigure) -> bool:
+        if f.key not in withheld or (f.fixed and _passes(f)) or not f.atoms:
+            return False
+        if f.key not in beyond:
+            beyond[f.key] = in_span(published, f)
+        return not beyond[f.key]
+
+    withheld = set(withheld)
+    while True:
+        shown = [f for f in figures if f.key not in withheld or (f.fixed and _passes(f))]
+        exposed = next((t for t in figures if guarded(t) and in_span(shown, t)), None)
+        if exposed is None:
+            return withheld
+        movable = [f for f in shown if not f.fixed and f.atoms & exposed.atoms] or [
+            f for f in shown if not f.fixed
+        ]
+        withheld.add(min(movable, key=lambda f: (f.walkthroughs, str(f.key))).key)

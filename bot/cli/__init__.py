@@ -10,7 +10,19 @@ import sys
 
 import typer
 
-from bot.cli import coaching, community, database, demo, frameworks, health, roster, rotation, serve, worker
+from bot.cli import (
+    coaching,
+    community,
+    database,
+    demo,
+    digests,
+    frameworks,
+    health,
+    roster,
+    rotation,
+    serve,
+    worker,
+)
 from bot.cli.common import err
 from bot.settings import MissingSetting
 
@@ -21,7 +33,7 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for group in (serve, worker, health, roster, rotation, frameworks, coaching, community, database, demo):
+for group in (serve, worker, health, roster, rotation, frameworks, coaching, community, digests, database, demo):
     cli.add_typer(group.commands)
 
 

@@ -4,6 +4,7 @@ came of it. The guarantees are in ``bot.deliveries``; pacing and outcomes are pu
 
 from __future__ import annotations
 
+import base64
 import os
 import random
 import secrets
@@ -349,6 +350,14 @@ class DeliveryWorker:
             if original.status != DeliveryStatus.SENT or not original.slack_ts:
                 return outcomes.retry("original_not_sent", wait=1.0)
             return args | {"channel": original.slack_channel, "ts": original.slack_ts}
+        if item.method == service.UPLOAD and args.get("thread_of"):
+            with transaction(self.sessions) as session:
+                parent = service.get(session, key=str(args["thread_of"]))
+            if parent is None or parent.status == DeliveryStatus.FAILED:
+                return outcomes.failed("original_failed" if parent else "original_missing")
+            if parent.status != DeliveryStatus.SENT or not parent.slack_ts:
+                return outcomes.retry("original_not_sent", wait=1.0)
+            args["thread_ts"] = parent.slack_ts
         user = self._dm_user(item)
         if user is not None:
             dm = self.clients.dm_channel(item.workspace, user)
@@ -366,6 +375,8 @@ class DeliveryWorker:
     ) -> dict[str, Any] | Outcome:
         """The Web API call; a refusal sorted into retry / failed, a 429 noted in the pacing."""
         try:
+            if method == service.UPLOAD:
+                return _upload(client, args)
             return dict(client.api_call(method, json=args).data)  # type: ignore[arg-type]
         except Exception as problem:
             outcome = outcomes.from_exception(problem)
@@ -491,3 +502,17 @@ class DeliveryWorker:
             item.attempts,
             (time.perf_counter() - item.started) * 1000,
         )
+
+
+def _upload(client: WebClient, args: dict[str, Any]) -> dict[str, Any]:
+    """A file shared into a channel with slack_sdk's ``files_upload_v2``: nothing reaches the channel before
+    files.completeUploadExternal, so a try that failed before it leaves at most an unshared file behind."""
+    answer = client.files_upload_v2(
+        channel=str(args["channel"]),
+        content=base64.b64decode(str(args["content_b64"])),
+        filename=str(args["filename"]),
+        title=str(args.get("title") or args["filename"]),
+        alt_txt=args.get("alt_txt"),
+        thread_ts=args.get("thread_ts"),
+    )
+    return {"channel": args["channel"], "ts": None, "files": answer.get("files")}

@@ -15,6 +15,7 @@ from bot.listeners import (
     community_posts,
     community_reflections,
     days_away,
+    digests,
     home,
     installs,
     messages_tab,
@@ -46,3 +47,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     coaching_reflections.register(app, runtime)
     coaching_shares.register(app, runtime)
     coaching_teacher.register(app, runtime)
+    digests.register(app, runtime)

@@ -18,7 +18,11 @@ from sqlmodel import Session
 from workflows.db import insert_once
 from workflows.deliveries.models import Delivery, DeliveryStatus
 
-METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "views.publish"})
+# `files.upload_v2` is slack_sdk's upload (files.getUploadURLExternal, the bytes, files.completeUploadExternal
+# naming the channel) as one delivery: args `channel`, `filename`, `title`, `content_b64`, and optionally
+# `thread_of`, the key of the message to reply under (sent after it, in its thread).
+UPLOAD = "files.upload_v2"
+METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "views.publish", UPLOAD})
 
 _table = Delivery.__table__  # type: ignore[attr-defined]
 _c = _table.c
@@ -77,6 +81,8 @@ def _check(*, key: str, method: str, args: dict[str, Any], update_of: str | None
         raise DeliveryError(f"{method} needs args['channel'] (a channel id, or a user id for a DM)")
     if method == "chat.update" and update_of is None and not (args.get("channel") and args.get("ts")):
         raise DeliveryError("chat.update needs update_of=<key>, or args['channel'] and args['ts']")
+    if method == UPLOAD and not (args.get("channel") and args.get("content_b64") and args.get("filename")):
+        raise DeliveryError(f"{UPLOAD} needs args['channel'], args['filename'] and args['content_b64']")
     if update_of is not None and method != "chat.update":
         raise DeliveryError("update_of is only for chat.update")
 

@@ -12,14 +12,7 @@ from bot.demo.fake_slack.workspace import Method, Workspace
 def post_message(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """Post to a channel, ``#name`` or user (opening the DM only once the post is accepted)."""
     channel = ws.resolve_channel(args.get("channel"), open_dm=False)
-    if channel in ws.channels:  # a channel, not a DM: archived ones take nothing, others need the bot in them
-        facts = ws.facts(channel)
-        if facts.private and not facts.bot_member:
-            raise SlackError("channel_not_found")  # a private channel is invisible to a bot not in it
-        if facts.archived:
-            raise SlackError("is_archived")
-        if not facts.bot_member:
-            raise SlackError("not_in_channel")
+    ws.check_postable(channel)
     ws.spend(ws.posting.for_channel(channel))
     check_message_content(args)
     if args["channel"] in ws.users:

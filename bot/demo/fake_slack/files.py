@@ -54,6 +54,8 @@ def complete_upload(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     if args.get("channel_id"):
         channels.insert(0, str(args["channel_id"]))
     channel_ids = [ws.resolve_channel(c) for c in channels]
+    for channel in channel_ids:
+        ws.check_postable(channel)
     for upload, entry in uploads:
         upload.title = str(entry.get("title") or upload.name)
         upload.channels.extend(channel_ids)

@@ -218,6 +218,18 @@ class Workspace:
             return self.open_dm(channel) if open_dm else self.dm_id(channel)
         raise SlackError("channel_not_found")
 
+    def check_postable(self, channel: str) -> None:
+        """Slack's refusals of a post (or a file share) in a channel the app's bot cannot write in."""
+        if channel not in self.channels:
+            return  # a DM
+        facts = self.facts(channel)
+        if facts.private and not facts.bot_member:
+            raise SlackError("channel_not_found")  # a private channel is invisible to a bot not in it
+        if facts.archived:
+            raise SlackError("is_archived")
+        if not facts.bot_member:
+            raise SlackError("not_in_channel")
+
     def open_dm(self, user_id: str) -> str:
         return self.dms.setdefault(user_id, self.dm_id(user_id))
 

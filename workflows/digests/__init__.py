@@ -1,0 +1,1 @@
+"""Team digests: each collaborative team's weekly walkthrough picture, aggregated and never individualized."""
