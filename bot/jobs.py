@@ -21,7 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import coaching_jobs, logs
+from bot import coaching_jobs, leader_digest_jobs, logs
 from bot.calendars import calendars_from_settings
 from bot.notices import rotation as notices
 from bot.runtime import Runtime
@@ -220,4 +220,5 @@ def build_scheduler(
         catch_up, args=(runtime, calendars), kwargs={"grace": grace}, id="catch_up", misfire_grace_time=None
     )
     coaching_jobs.register(scheduler, runtime, grace=grace)
+    leader_digest_jobs.register(scheduler, runtime, grace=grace)
     return scheduler

@@ -289,3 +289,38 @@ def led_school_ids(
 def leads_school(session: Session, *, person_id: int, school_id: int) -> bool:
     """Whether a person is a leader (or admin) of the school: a second observer must be."""
     return school_id in led_school_ids(session, person_id=person_id)
+
+
+# ── leader digests, data reviews and roadmap levels ─────────────────────────────────────────────────
+
+
+def can_see_leader_digest(viewer: Viewer, *, leader_id: int) -> bool:
+    """A leader's digest is their own: its coverage names teachers and its roadmap levels are theirs."""
+    return viewer.person_id == leader_id and viewer.leads_a_school
+
+
+def digest_school_ids(viewer: Viewer, school_ids: Collection[int]) -> frozenset[int]:
+    """Of the schools a digest would show, those whose individual data the viewer may see: their own."""
+    return frozenset(s for s in school_ids if s in viewer.led_school_ids)
+
+
+def can_record_data_review(viewer: Viewer, *, school_id: int) -> bool:
+    """A school's data review is recorded by one of its leaders (or admins), nobody else."""
+    return school_id in viewer.led_school_ids
+
+
+def can_see_roadmap_levels(viewer: Viewer, *, leader_id: int) -> bool:
+    """A leader's roadmap levels are shown to that leader alone; a district sees only the distribution."""
+    return viewer.person_id == leader_id
+
+
+def roadmap_district_school_ids(profile: StaffProfile) -> frozenset[int]:
+    """The schools whose leaders' roadmap distribution an admin sees (the schools they administer)."""
+    return frozenset(s.school.id for s in profile.schools if Role.ADMIN in s.roles and s.school.id is not None)
+
+
+def withheld_levels(cells: Mapping[K, Collection[int]]) -> set[K]:
+    """The cells of a roadmap distribution (leaders at each level of one stage) to withhold: a level held by
+    fewer than 3 leaders could name them, so it goes, with as many others as it takes that none can be
+    worked out from the number of leaders shown (`withheld_figures`, counting leaders)."""
+    return withheld_figures(cells, total_shown=True)

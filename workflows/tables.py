@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from workflows.coaching import models as coaching
 from workflows.deliveries import models as deliveries
+from workflows.digests import leader_models as leader_digests
 from workflows.frameworks import models as frameworks
 from workflows.health import models as health
 from workflows.roster import models as roster
@@ -18,6 +19,7 @@ __all__ = [
     "deliveries",
     "frameworks",
     "health",
+    "leader_digests",
     "metadata",
     "roster",
     "rotation",

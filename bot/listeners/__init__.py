@@ -11,6 +11,7 @@ from bot.listeners import (
     coaching_reflections,
     coaching_shares,
     coaching_teacher,
+    data_reviews,
     days_away,
     home,
     installs,
@@ -38,3 +39,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     coaching_reflections.register(app, runtime)
     coaching_shares.register(app, runtime)
     coaching_teacher.register(app, runtime)
+    data_reviews.register(app, runtime)
