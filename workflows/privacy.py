@@ -319,8 +319,19 @@ def roadmap_district_school_ids(profile: StaffProfile) -> frozenset[int]:
     return frozenset(s.school.id for s in profile.schools if Role.ADMIN in s.roles and s.school.id is not None)
 
 
-def withheld_levels(cells: Mapping[K, Collection[int]]) -> set[K]:
-    """The cells of a roadmap distribution (leaders at each level of one stage) to withhold: a level held by
-    fewer than 3 leaders could name them, so it goes, with as many others as it takes that none can be
-    worked out from the number of leaders shown (`withheld_figures`, counting leaders)."""
-    return withheld_figures(cells, total_shown=True)
+def withheld_levels(cells: Mapping[K, Collection[int]]) -> tuple[set[K], K | None]:
+    """A roadmap distribution (leaders at each level of one stage): the levels to withhold, and the level
+    to show as "most" instead of a count.
+
+    A level held by fewer than 3 leaders could name them, so it goes, with as many others as it takes that
+    none can be worked out from the number of leaders shown (`withheld_figures`, counting leaders). A level
+    holding every leader, or all but fewer than 3, would state a fact about (almost) each of them: it reads
+    "most", and the others are withheld. An empty level names nobody and is shown as 0, except beside "most"
+    (where it would tell where the few others are)."""
+    everyone = set().union(*cells.values()) if cells else set()
+    if not coaching_figure_shown(len(everyone)):
+        return set(cells), None
+    for key, leaders in cells.items():
+        if coaching_figure_shown(len(set(leaders))) and not coaching_figure_shown(len(everyone) - len(set(leaders))):
+            return set(cells) - {key}, key
+    return withheld_figures({k: v for k, v in cells.items() if v}, total_shown=True), None

@@ -30,6 +30,11 @@ def _today(profile: StaffProfile, now: datetime, role: Role = Role.LEADER) -> da
     return local_today(schools[0], now) if schools else now.date()
 
 
+def _until(profile: StaffProfile, now: datetime, role: Role = Role.LEADER) -> date:
+    """Roadmap levels stand as of yesterday, school-local: today's visits are still to come."""
+    return _today(profile, now, role) - timedelta(days=1)
+
+
 def home_digest(session: Session, profile: StaffProfile, now: datetime) -> list[dict]:
     """A leader's digest of last week on their Home (a `HomeSection` builder)."""
     if not profile.schools_where(Role.LEADER):
@@ -46,7 +51,7 @@ def home_distribution(session: Session, profile: StaffProfile, now: datetime) ->
     school_ids = privacy.roadmap_district_school_ids(profile)
     if not school_ids:
         return []
-    found = district_distribution(session, school_ids=school_ids, until=_today(profile, now, Role.ADMIN))
+    found = district_distribution(session, school_ids=school_ids, until=_until(profile, now, Role.ADMIN))
     return roadmap_blocks.distribution_blocks(found)
 
 
@@ -60,7 +65,7 @@ def roadmap_answer(runtime: Runtime, profile: StaffProfile, _rest: str) -> dict:
                 district_distribution(
                     session,
                     school_ids=privacy.roadmap_district_school_ids(profile),
-                    until=_today(profile, now, Role.ADMIN),
+                    until=_until(profile, now, Role.ADMIN),
                 )
             )
         viewer = Viewer.of(profile)
@@ -69,5 +74,5 @@ def roadmap_answer(runtime: Runtime, profile: StaffProfile, _rest: str) -> dict:
         ):
             return roadmap_blocks.not_for_you()
         return roadmap_blocks.levels_reply(
-            leader_placements(session, leader_id=viewer.person_id, until=_today(profile, now))
+            leader_placements(session, leader_id=viewer.person_id, until=_until(profile, now))
         )

@@ -19,7 +19,8 @@ SOURCE = (
 )
 DISTRIBUTION_NOTE = (
     f"Leaders at each level, never who. A level held by fewer than {COACHING_MIN_TEACHERS} leaders is withheld "
-    f"({WITHHELD}), and so are others it could be worked out from."
+    f"({WITHHELD}), and so are others it could be worked out from; a level holding (almost) every leader "
+    "reads \"most leaders\"."
 )
 
 
@@ -49,7 +50,8 @@ def distribution_blocks(distribution: RoadmapDistribution) -> list[dict]:
     lines = []
     for stage in distribution.stages:
         cells = " · ".join(
-            f"level {lvl}: {WITHHELD if n is None else n}" for lvl, n in enumerate(stage.at_level, start=1)
+            f"level {lvl}: {'most leaders' if lvl == stage.most else WITHHELD if n is None else n}"
+            for lvl, n in enumerate(stage.at_level, start=1)
         )
         lines.append(f"*{STAGE_NAMES[stage.stage]}* ({FOCUS[stage.stage]}): {cells}")
     return [

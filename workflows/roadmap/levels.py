@@ -205,6 +205,7 @@ class StageDistribution:
     stage: Stage
     leaders: int
     at_level: tuple[int | None, int | None, int | None, int | None]  # None: withheld
+    most: int | None = None  # the level holding (almost) every leader, shown as "most" rather than a count
 
 
 @dataclass(frozen=True)
@@ -239,14 +240,7 @@ def district_distribution(
     stages = []
     for stage in Stage:
         by_level = cells[stage]
-        hidden = (
-            privacy.withheld_levels(by_level) if privacy.coaching_figure_shown(len(leaders)) else {1, 2, 3, 4}
-        )
-        stages.append(
-            StageDistribution(
-                stage,
-                len(leaders),
-                tuple(None if lvl in hidden else len(by_level[lvl]) for lvl in (1, 2, 3, 4)),
-            )  # type: ignore[arg-type]
-        )
+        hidden, most = privacy.withheld_levels(by_level)
+        counts = tuple(None if lvl in hidden or lvl == most else len(by_level[lvl]) for lvl in (1, 2, 3, 4))
+        stages.append(StageDistribution(stage, len(leaders), counts, most))  # type: ignore[arg-type]
     return RoadmapDistribution(len(set(school_ids)), len(leaders), tuple(stages))
