@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.answers.coaching import coach_home, teacher_home
 from bot.answers.community import coach_community_home
 from bot.answers.digests import leader_feedback_home
+from bot.answers.leader_digest import home_digest, home_distribution
 from bot.answers.rotation import home_today
 from bot.blocks import home as home_blocks
 from bot.callers import Caller
@@ -50,6 +51,8 @@ def teacher_walkthroughs(session: Session, profile: StaffProfile, now: datetime)
 
 SECTIONS: list[HomeSection] = [
     HomeSection(roles=frozenset({Role.LEADER}), build=home_today),
+    HomeSection(roles=frozenset({Role.LEADER}), build=home_digest),
+    HomeSection(roles=frozenset({Role.ADMIN}), build=home_distribution),
     HomeSection(roles=LEADING_ROLES, build=leader_walkthroughs),
     HomeSection(roles=frozenset({Role.TEACHER}), build=teacher_walkthroughs),
     HomeSection(roles=frozenset({Role.LEADER, Role.ADMIN}), build=days_away.home_section),

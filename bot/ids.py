@@ -155,6 +155,14 @@ DAYS_AWAY_NOTE_INPUT = "days_away_note_input"
 DAYS_AWAY_SCHOOL_BLOCK = "days_away_school"
 DAYS_AWAY_SCHOOL_SELECT = "days_away_school_select"
 
+# Leader digest: the data review (seed 001, practice 5), opened from the digest DM or the App Home
+DATA_REVIEW_OPEN = "data_review_open"
+DATA_REVIEW_MODAL = "data_review_modal"
+DATA_REVIEW_STRENGTHS_BLOCK = "data_review_strengths"
+DATA_REVIEW_STRENGTHS_INPUT = "data_review_strengths_input"
+DATA_REVIEW_DECISIONS_BLOCK = "data_review_decisions"
+DATA_REVIEW_DECISIONS_INPUT = "data_review_decisions_input"
+
 # Events
 APP_HOME_OPENED_EVENT = "app_home_opened"
 

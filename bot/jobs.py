@@ -21,7 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import coaching_jobs, community_jobs, digest_jobs, logs
+from bot import coaching_jobs, community_jobs, digest_jobs, leader_digest_jobs, logs
 from bot.calendars import calendars_from_settings
 from bot.notices import rotation as notices
 from bot.runtime import Runtime
@@ -222,4 +222,5 @@ def build_scheduler(
     coaching_jobs.register(scheduler, runtime, grace=grace)
     community_jobs.register(scheduler, runtime, calendars, grace=grace)
     digest_jobs.register(scheduler, runtime, calendars, grace=grace)
+    leader_digest_jobs.register(scheduler, runtime, grace=grace)
     return scheduler

@@ -528,3 +528,47 @@ def _audit(figures: list[DigestFigure], withheld: set[Hashable]) -> set[Hashable
             f for f in shown if not f.fixed
         ]
         withheld.add(min(movable, key=lambda f: (f.walkthroughs, str(f.key))).key)
+# ── leader digests, data reviews and roadmap levels ─────────────────────────────────────────────────
+
+
+def can_see_leader_digest(viewer: Viewer, *, leader_id: int) -> bool:
+    """A leader's digest is their own: its coverage names teachers and its roadmap levels are theirs."""
+    return viewer.person_id == leader_id and viewer.leads_a_school
+
+
+def digest_school_ids(viewer: Viewer, school_ids: Collection[int]) -> frozenset[int]:
+    """Of the schools a digest would show, those whose individual data the viewer may see: their own."""
+    return frozenset(s for s in school_ids if s in viewer.led_school_ids)
+
+
+def can_record_data_review(viewer: Viewer, *, school_id: int) -> bool:
+    """A school's data review is recorded by one of its leaders (or admins), nobody else."""
+    return school_id in viewer.led_school_ids
+
+
+def can_see_roadmap_levels(viewer: Viewer, *, leader_id: int) -> bool:
+    """A leader's roadmap levels are shown to that leader alone; a district sees only the distribution."""
+    return viewer.person_id == leader_id
+
+
+def roadmap_district_school_ids(profile: StaffProfile) -> frozenset[int]:
+    """The schools whose leaders' roadmap distribution an admin sees (the schools they administer)."""
+    return frozenset(s.school.id for s in profile.schools if Role.ADMIN in s.roles and s.school.id is not None)
+
+
+def withheld_levels(cells: Mapping[K, Collection[int]]) -> tuple[set[K], K | None]:
+    """A roadmap distribution (leaders at each level of one stage): the levels to withhold, and the level
+    to show as "most" instead of a count.
+
+    A level held by fewer than 3 leaders could name them, so it goes, with as many others as it takes that
+    none can be worked out from the number of leaders shown (`withheld_figures`, counting leaders). A level
+    holding every leader, or all but fewer than 3, would state a fact about (almost) each of them: it reads
+    "most", and the others are withheld. An empty level names nobody and is shown as 0, except beside "most"
+    (where it would tell where the few others are)."""
+    everyone = set().union(*cells.values()) if cells else set()
+    if not coaching_figure_shown(len(everyone)):
+        return set(cells), None
+    for key, leaders in cells.items():
+        if coaching_figure_shown(len(set(leaders))) and not coaching_figure_shown(len(everyone) - len(set(leaders))):
+            return set(cells) - {key}, key
+    return withheld_figures({k: v for k, v in cells.items() if v}, total_shown=True), None

@@ -57,6 +57,16 @@ HELP_LINES: list[tuple[frozenset[Role], str, str]] = [
         f"`{ids.ROUNDS_COMMAND} calibration`",
         "how alike leaders rate the same lesson on paired visits (agreement and κ per look-for)",
     ),
+    (
+        frozenset({Role.LEADER}),
+        f"`{ids.ROUNDS_COMMAND} roadmap`",
+        "your level in each roadmap stage, computed from your records, with what would move you up",
+    ),
+    (
+        frozenset({Role.ADMIN}),
+        f"`{ids.ROUNDS_COMMAND} roadmap`",
+        "how many of your district's leaders stand at each roadmap level (never who)",
+    ),
 ]
 
 _ROLE_NAMES = {Role.LEADER: "leader", Role.COACH: "coach", Role.TEACHER: "teacher", Role.ADMIN: "admin"}

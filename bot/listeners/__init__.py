@@ -14,6 +14,7 @@ from bot.listeners import (
     community,
     community_posts,
     community_reflections,
+    data_reviews,
     days_away,
     digests,
     home,
@@ -48,3 +49,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     coaching_shares.register(app, runtime)
     coaching_teacher.register(app, runtime)
     digests.register(app, runtime)
+    data_reviews.register(app, runtime)

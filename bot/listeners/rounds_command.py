@@ -7,7 +7,7 @@ from collections.abc import Callable
 from slack_bolt import Ack, App, BoltContext
 
 from bot import ids
-from bot.answers import calibration, coaching, rotation
+from bot.answers import calibration, coaching, leader_digest, rotation
 from bot.blocks import help as help_blocks
 from bot.callers import caller_of
 from bot.runtime import Runtime
@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, Answer] = {
     "today": rotation.today,
     "coverage": rotation.coverage,
     "pd-needs": coaching.pd_needs_answer,
+    "roadmap": leader_digest.roadmap_answer,
 }
 
 

@@ -2,7 +2,7 @@
 shared with the coach community
 
 Revision ID: 0012
-Revises: 0011 (re-chained at merge onto whatever is the head then)
+Revises: 0011
 """
 
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """digests: each school's team-digest time, and team members' feedback on the walkthrough form
 
-Revision ID: 0012
-Revises: 0011 (re-chained at merge onto whatever is the head then)
+Revision ID: 0013
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0012'
-down_revision: str | None = '0011'
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
