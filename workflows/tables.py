@@ -5,8 +5,8 @@ from sqlmodel import SQLModel
 from workflows.coaching import models as coaching
 from workflows.community import models as community
 from workflows.deliveries import models as deliveries
-from workflows.digests import models as digests
 from workflows.digests import leader_models as leader_digests
+from workflows.digests import models as digests
 from workflows.frameworks import models as frameworks
 from workflows.health import models as health
 from workflows.roster import models as roster
