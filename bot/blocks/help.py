@@ -67,6 +67,16 @@ HELP_LINES: list[tuple[frozenset[Role], str, str]] = [
         f"`{ids.ROUNDS_COMMAND} roadmap`",
         "how many of your district's leaders stand at each roadmap level (never who)",
     ),
+    (
+        frozenset({Role.COACH}),
+        f"`{ids.SHARE_COMMAND} question …` / `success …`",
+        "ask the coaches of every school a question, or share what worked (leave teachers' names out)",
+    ),
+    (
+        frozenset({Role.ADMIN}),
+        f"`{ids.ROUNDS_COMMAND} community set #channel`",
+        "the district's coach community channel",
+    ),
 ]
 
 _ROLE_NAMES = {Role.LEADER: "leader", Role.COACH: "coach", Role.TEACHER: "teacher", Role.ADMIN: "admin"}

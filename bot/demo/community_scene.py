@@ -4,8 +4,6 @@ week ends with the roundup in the channel."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
 
 from rich.console import Console
@@ -15,6 +13,7 @@ from sqlmodel import select
 from bot import ids
 from bot.community_jobs import roundup_district, slack_permalinks
 from bot.deliveries import DeliveryWorker
+from bot.demo.coaching_scene import _wait
 from bot.demo.rotation_scene import DEMO_SCHOOL_DAY
 from bot.demo.slack_requests import button_action
 from bot.demo.world import DemoWorld, message_text
@@ -90,11 +89,3 @@ def _answered(world: DemoWorld) -> bool:
 def _thanked(world: DemoWorld) -> bool:
     with transaction(world.sessions) as session:
         return any(p.thanks for p in session.exec(select(CommunityPost)).all())
-
-
-def _wait(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError("Slack saw nothing in time")
-        time.sleep(0.02)

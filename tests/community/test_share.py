@@ -118,3 +118,16 @@ def test_a_channel_rounds_cannot_post_to_is_reported_once_and_not_retried(app, s
     assert "couldn't be posted" in text_of(dm_messages(slack, CLEO)[-1])
     refused = share(app, CLEO, "question And now?")
     assert "can't post in your community channel right now (not_in_channel)" in refused["text"]
+
+
+def test_the_guard_ignores_case_and_accents_and_leaves_other_words_alone(app, slack, worker, channel):
+    set_channel(app, slack, worker)
+
+    held = share(app, CLEO, "question Has anyone tried SÓUSA's warm-ups, or whitfield's? <@UDAN> liked them")
+    fine = share(app, CLEO, "question Who has tried benchmarks with a grade-level team?")  # "ben" inside a word
+    worker.drain(timeout=10)
+
+    shown = text_of(held)
+    assert "*SÓUSA*'s" in shown and "*whitfield*'s" in shown and "*&lt;@UDAN&gt;*" in shown
+    assert fine["text"].startswith("❓ Shared in")
+    assert len(channel_posts(slack, channel)) == 1

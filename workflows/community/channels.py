@@ -110,25 +110,20 @@ def cannot_post(session: Session, *, district_id: int, channel_id: str, problem:
 
 def members(session: Session, *, district_id: int) -> list[Member]:
     """The coaches of every school of the district (active, on Slack)."""
-    rows = session.exec(
-        select(Person)
-        .join(StaffRole, col(StaffRole.person_id) == Person.id)
-        .join(School, col(School.id) == StaffRole.school_id)
-        .where(School.district_id == district_id, StaffRole.role == Role.COACH.value, col(Person.active).is_(True),
-               col(Person.slack_user_id).is_not(None))
-        .distinct()
-        .order_by(col(Person.id))
-    ).all()  # fmt: skip
-    return [Member(p.id or 0, p.slack_user_id or "", p.name) for p in rows]
+    return _staff(session, district_id=district_id, role=Role.COACH)
 
 
 def admins(session: Session, *, district_id: int) -> list[Member]:
     """Who hears that Rounds cannot post in the channel: the district's admins (active, on Slack)."""
+    return _staff(session, district_id=district_id, role=Role.ADMIN)
+
+
+def _staff(session: Session, *, district_id: int, role: Role) -> list[Member]:
     rows = session.exec(
         select(Person)
         .join(StaffRole, col(StaffRole.person_id) == Person.id)
         .join(School, col(School.id) == StaffRole.school_id)
-        .where(School.district_id == district_id, StaffRole.role == Role.ADMIN.value, col(Person.active).is_(True),
+        .where(School.district_id == district_id, StaffRole.role == role.value, col(Person.active).is_(True),
                col(Person.slack_user_id).is_not(None))
         .distinct()
         .order_by(col(Person.id))
