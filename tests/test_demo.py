@@ -109,3 +109,15 @@ def test_the_manifest_declares_every_command_shortcut_and_event():
         MANIFEST["settings"]["event_subscriptions"]["request_url"],
     ]
     assert all(url.endswith("/slack/events") for url in urls)
+
+
+def test_the_demo_plays_school_weeks_then_shows_a_leader_digest_a_data_review_and_roadmap_levels(demo):
+    shown, _ = demo
+    assert "4 school weeks played before Mon Nov 30:" in shown
+    assert "Your week, Mon 23 Nov – Sun 29 Nov" in shown
+    assert "Pace towards 500 classroom visits:" in shown
+    assert "By grade: KG:" in shown and "By framework area: Student engagement:" in shown
+    assert "[Record the data review]" in shown
+    assert "Data review 1 of Cedar Hollow Elementary (demo) recorded." in shown
+    assert "Walkthroughs — level" in shown and "Your figure:" in shown
+    assert "Roadmap levels across your district's leaders — 5 leaders at 2 schools" in shown

@@ -15,6 +15,7 @@ from rich.panel import Panel
 from bot import ids
 from bot.demo.coaching_scene import scene_coaching
 from bot.demo.community_scene import scene_community
+from bot.demo.leader_digest_scene import scene_leader_digest
 from bot.demo.rotation_scene import DEMO_SCHOOL_DAY, scene_morning_reminders
 from bot.demo.walkthrough_scenes import scene_walkthrough
 from bot.demo.world import DemoWorld, demo_world, message_text
@@ -55,6 +56,7 @@ SCENES: list[tuple[str, Scene]] = [
     ("/rounds today and /rounds coverage", scene_today_and_coverage),
     ("Coaching: a conversation, the teacher's DM, the check-back, the week's reflection and summary", scene_coaching),
     ("The coach community: a question, an answer in its thread, a success and the week's roundup", scene_community),
+    ("The leader's weekly digest, a data review and roadmap levels, after four school weeks", scene_leader_digest),
 ]
 
 
