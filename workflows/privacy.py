@@ -435,12 +435,15 @@ def _audit(figures: list[DigestFigure], withheld: set[Hashable]) -> set[Hashable
     published = [f for f in figures if f.fixed and _passes(f)]
     beyond: dict[Hashable, bool] = {}  # what the figures already out there give away alone
 
+    def in_span_cached(f: DigestFigure) -> bool:
+        if f.key not in beyond:
+            beyond[f.key] = in_span(published, f)
+        return beyond[f.key]
+
     def guarded(f: DigestFigure) -> bool:
         if f.key not in withheld or (f.fixed and _passes(f)) or not f.atoms:
             return False
-        if f.key not in beyond:
-            beyond[f.key] = in_span(published, f)
-        return not beyond[f.key]
+        return not in_span_cached(f)
 
     withheld = set(withheld)
     while True:
@@ -448,7 +451,9 @@ def _audit(figures: list[DigestFigure], withheld: set[Hashable]) -> set[Hashable
         exposed = next((t for t in figures if guarded(t) and in_span(shown, t)), None)
         if exposed is None:
             return withheld
-        movable = [f for f in shown if not f.fixed and f.atoms & exposed.atoms] or [
-            f for f in shown if not f.fixed
-        ]
+        # Withholding what is already out there (the school's figure equals the team's) protects nothing.
+        candidates = [f for f in shown if not f.fixed and not in_span_cached(f)]
+        movable = [f for f in candidates if f.atoms & exposed.atoms] or candidates
+        if not movable:
+            return withheld
         withheld.add(min(movable, key=lambda f: (f.walkthroughs, str(f.key))).key)
