@@ -14,6 +14,7 @@ from rich.panel import Panel
 
 from bot import ids
 from bot.demo.coaching_scene import scene_coaching
+from bot.demo.digest_scene import scene_team_digests
 from bot.demo.rotation_scene import DEMO_SCHOOL_DAY, scene_morning_reminders
 from bot.demo.walkthrough_scenes import scene_walkthrough
 from bot.demo.world import DemoWorld, demo_world, message_text
@@ -53,6 +54,7 @@ SCENES: list[tuple[str, Scene]] = [
     ("A walkthrough logged in the modal; the teacher's DM", scene_walkthrough),
     ("/rounds today and /rounds coverage", scene_today_and_coverage),
     ("Coaching: a conversation, the teacher's DM, the check-back, the week's reflection and summary", scene_coaching),
+    ("Team digests: six weeks of walkthroughs, then Monday's digest in each team's channel", scene_team_digests),
 ]
 
 
