@@ -82,6 +82,11 @@ def test_the_demo_shows_every_role_what_rounds_does_for_them(demo):
     assert "types /rounds community set #ip-community" in shown and "Rounds joined it" in shown
     assert "Question from" in shown and "✅ Answered" in shown and "🙌 Thanks (1)" in shown
     assert "Coach community roundup, the week of Mon 30 Nov" in shown and "Questions asked: 1 (1 answered)" in shown
+    # six weeks of walkthroughs later, each team's Monday digest, its chart saved where the demo says
+    assert "15 team digests queued, each with its chart" in shown
+    assert "Rounds → #grade-1-team" in shown and "six weeks: " in shown and "[Feedback on the form]" in shown
+    chart = shown.split("Its chart, in the digest's thread")[1].split(": ", 1)[1].split()[0]
+    assert chart.endswith(".png") and Path(chart).read_bytes().startswith(b"\x89PNG")
 
 
 def test_the_manifest_grants_every_scope_the_demo_used(demo):

@@ -492,41 +492,43 @@ def _audit(figures: list[DigestFigure], withheld: set[Hashable]) -> set[Hashable
 
     atoms = sorted({a for f in figures for a in f.atoms}, key=str)
     index = {a: i for i, a in enumerate(atoms)}
-
-    def vector(f: DigestFigure) -> np.ndarray:
+    vectors: dict[Hashable, np.ndarray] = {}
+    for f in figures:
         row = np.zeros(len(atoms))
         row[[index[a] for a in f.atoms]] = 1.0
-        return row
+        vectors[f.key] = row
 
-    vectors = {f.key: vector(f) for f in figures}
-
-    def in_span(rows: list[DigestFigure], target: DigestFigure) -> bool:
+    def basis(rows: list[DigestFigure]) -> np.ndarray:
+        """An orthonormal basis of what `rows` tell together (their row space)."""
         if not rows:
-            return False
-        matrix = np.array([vectors[f.key] for f in rows])
-        return bool(
-            np.linalg.matrix_rank(np.vstack([matrix, vectors[target.key]])) == np.linalg.matrix_rank(matrix)
-        )
+            return np.zeros((0, len(atoms)))
+        _, sizes, vt = np.linalg.svd(np.array([vectors[f.key] for f in rows]), full_matrices=False)
+        return vt[: int((sizes > 1e-9 * max(1.0, sizes[0])).sum())]
 
-    published = [f for f in figures if f.fixed and _passes(f)]
-    beyond: dict[Hashable, bool] = {}  # what the figures already out there give away alone
+    def told(space: np.ndarray, f: DigestFigure) -> bool:
+        v = vectors[f.key]
+        return bool(np.linalg.norm(v - space.T @ (space @ v)) < 1e-7)
 
-    def guarded(f: DigestFigure) -> bool:
-        if f.key not in withheld or (f.fixed and _passes(f)) or not f.atoms:
-            return False
-        if f.key not in beyond:
-            beyond[f.key] = in_span(published, f)
-        return not beyond[f.key]
-
+    published_space = basis([f for f in figures if f.fixed and _passes(f)])
+    out_there = {f.key for f in figures if told(published_space, f)}  # already given away elsewhere
     withheld = set(withheld)
     while True:
         shown = [f for f in figures if f.key not in withheld or (f.fixed and _passes(f))]
-        exposed = next((t for t in figures if guarded(t) and in_span(shown, t)), None)
+        guarded = [
+            f for f in figures
+            if f.key in withheld and not (f.fixed and _passes(f)) and f.atoms and f.key not in out_there
+        ]  # fmt: skip
+        if not guarded:
+            return withheld
+        space = basis(shown)
+        exposed = next((t for t in guarded if told(space, t)), None)
         if exposed is None:
             return withheld
-        movable = [f for f in shown if not f.fixed and f.atoms & exposed.atoms] or [
-            f for f in shown if not f.fixed
-        ]
+        # Withholding what is already out there (the school's figure equals the team's) protects nothing.
+        candidates = [f for f in shown if not f.fixed and f.key not in out_there]
+        movable = [f for f in candidates if f.atoms & exposed.atoms] or candidates
+        if not movable:
+            return withheld
         withheld.add(min(movable, key=lambda f: (f.walkthroughs, str(f.key))).key)
 # ── leader digests, data reviews and roadmap levels ─────────────────────────────────────────────────
 

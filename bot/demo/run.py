@@ -16,6 +16,7 @@ from bot import ids
 from bot.demo.coaching_scene import scene_coaching
 from bot.demo.community_scene import scene_community
 from bot.demo.leader_digest_scene import scene_leader_digest
+from bot.demo.digest_scene import scene_team_digests
 from bot.demo.rotation_scene import DEMO_SCHOOL_DAY, scene_morning_reminders
 from bot.demo.walkthrough_scenes import scene_walkthrough
 from bot.demo.world import DemoWorld, demo_world, message_text
@@ -57,6 +58,7 @@ SCENES: list[tuple[str, Scene]] = [
     ("Coaching: a conversation, the teacher's DM, the check-back, the week's reflection and summary", scene_coaching),
     ("The coach community: a question, an answer in its thread, a success and the week's roundup", scene_community),
     ("The leader's weekly digest, a data review and roadmap levels, after four school weeks", scene_leader_digest),
+    ("Team digests: six weeks of walkthroughs, then Monday's digest in each team's channel", scene_team_digests),
 ]
 
 

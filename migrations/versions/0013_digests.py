@@ -1,4 +1,5 @@
-"""digests: each school's team-digest time, and team members' feedback on the walkthrough form
+"""digests: each school's team-digest time, team members' feedback on the walkthrough form, and an index
+for counting a school's walkthroughs by week
 
 Revision ID: 0013
 Revises: 0012
@@ -17,6 +18,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('walkthrough', schema=None) as batch_op:
+        batch_op.create_index('ix_walkthrough_school_id_visit_date', ['school_id', 'visit_date'], unique=False)
+
     op.create_table('digest_settings',
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('weekday', sa.Integer(), nullable=False),
@@ -56,3 +60,5 @@ def downgrade() -> None:
 
     op.drop_table('form_feedback')
     op.drop_table('digest_settings')
+    with op.batch_alter_table('walkthrough', schema=None) as batch_op:
+        batch_op.drop_index('ix_walkthrough_school_id_visit_date')

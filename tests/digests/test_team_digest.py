@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot.demo.fake_slack import FakeSlack
 from bot.digest_jobs import run_due_digests, tell_channel_problems
 from tests.digests.support import (
@@ -72,3 +74,20 @@ def test_each_team_gets_its_digest_once_with_its_chart_and_no_name(app, sessions
     run_due_digests(app.runtime, NoCalendars(), school)
     worker.drain(timeout=10)
     assert len(slack.calls) == calls
+
+
+@pytest.mark.parametrize(("state", "reason"), [("private", "private and Rounds is not in it"), ("outside", "not a member")])
+def test_a_channel_rounds_cannot_post_in_tells_the_leaders_once_and_uploads_nothing(
+    app, sessions, slack, worker, state, reason
+):
+    slack.add_channel(G3, "grade-3", state=state)
+    school = _seed(sessions)
+    run_due_digests(app.runtime, NoCalendars(), school)
+    worker.drain(timeout=20)
+    assert slack.messages(G3) == []
+    assert G3 not in [c.args.get("channel_id") for c in slack.calls_to("files.completeUploadExternal")]
+    assert tell_channel_problems(sessions) == 2  # Grade 3 here, and the archived Grade 5
+    worker.drain(timeout=10)
+    told = [m for m in slack.messages(slack.dm_channel_for("ULEAD") or "") if "Grade 3 team" in json.dumps(m)]
+    assert len(told) == 1 and reason in json.dumps(told[0]["blocks"])
+    assert tell_channel_problems(sessions) == 0

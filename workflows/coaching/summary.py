@@ -27,6 +27,7 @@ from workflows.coaching.models import (
 )
 from workflows.coaching.reflections import week_of
 from workflows.roster.models import Person, School, StaffRole
+from workflows.roster.service import school_leaders
 from workflows.roster.snapshot import Role
 from workflows.rotation.inputs import school_zone
 
@@ -165,16 +166,4 @@ def summary_recipients(session: Session, *, school_id: int) -> list[Person]:
     ).first()
     if has_coach is None:
         return []
-    return list(
-        session.exec(
-            select(Person)
-            .join(StaffRole, col(StaffRole.person_id) == Person.id)
-            .where(
-                StaffRole.school_id == school_id,
-                StaffRole.role == Role.LEADER.value,
-                col(Person.active).is_(True),
-                col(Person.slack_user_id).is_not(None),
-            )
-            .order_by(col(Person.id))
-        ).all()
-    )
+    return school_leaders(session, school_id=school_id)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from workflows.deliveries.models import Delivery, DeliveryStatus
-from workflows.roster.models import Person, StaffRole, Team
-from workflows.roster.snapshot import Role
+from workflows.roster.models import Team
+from workflows.roster.service import school_leaders
+
+__all__ = ["CHANNEL_ERRORS", "ChannelProblem", "channel_problems", "school_leaders"]
 
 CHANNEL_ERRORS = frozenset({"not_in_channel", "is_archived", "channel_not_found"})
 
@@ -52,19 +54,3 @@ def channel_problems(session: Session, *, school_ids: list[int] | None = None) -
         if (school_ids is None or t.school_id in school_ids) and t.slack_channel == by_team[t.id or 0][0]
     ]
 
-
-def school_leaders(session: Session, *, school_id: int) -> list[Person]:
-    """The school's leaders on Slack, who hear of a team channel that cannot take its digest."""
-    return list(
-        session.exec(
-            select(Person)
-            .join(StaffRole, col(StaffRole.person_id) == Person.id)
-            .where(
-                StaffRole.school_id == school_id,
-                StaffRole.role == Role.LEADER.value,
-                col(Person.active).is_(True),
-                col(Person.slack_user_id).is_not(None),
-            )
-            .order_by(col(Person.id))
-        ).all()
-    )

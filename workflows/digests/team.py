@@ -240,12 +240,19 @@ def _figures(key: str, values: list[int], mine: Counts, school: Counts | None) -
 
     for name, weeks in (("school-week", range(1)), ("school-six", range(WINDOW_WEEKS))):
         group = (name,)
-        for v in values:
-            count = (school.weekly.get((key, 0, v), NONE) if name == "school-week" else school.windows.get((key, 0, v), NONE))
-            add((name, v), set().union(*({("t", k, v)} | rest(k, v) for k in weeks)), count, group=group, total=False,
-                fixed=True)  # fmt: skip
-        count = school.weekly_totals.get((key, 0), NONE) if name == "school-week" else school.window_totals.get((key, 0), NONE)
-        add((name, "n"), set().union(*({("t", k, v)} | rest(k, v) for k in weeks for v in values)), count, group=group,
+        cells = [school.weekly.get((key, 0, v), NONE) if name == "school-week" else school.windows.get((key, 0, v), NONE)
+                 for v in values]  # fmt: skip
+        total = school.weekly_totals.get((key, 0), NONE) if name == "school-week" else school.window_totals.get((key, 0), NONE)
+        # The school's own figures follow the same rule where they are published: a level shown only when
+        # every level of it passes the thresholds and none holds (almost) all.
+        clean = all(privacy.digest_figure_shown(c.walkthroughs, c.teachers) for c in cells) and all(
+            c.walkthroughs < privacy.MOST_SHARE * total.walkthroughs for c in cells
+        )
+        if clean:
+            for v, count in zip(values, cells, strict=True):
+                add((name, v), set().union(*({("t", k, v)} | rest(k, v) for k in weeks)), count, group=group,
+                    total=False, fixed=True)  # fmt: skip
+        add((name, "n"), set().union(*({("t", k, v)} | rest(k, v) for k in weeks for v in values)), total, group=group,
             total=True, fixed=True)  # fmt: skip
     return figures
 

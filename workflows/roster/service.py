@@ -444,3 +444,20 @@ def identify(
         key=lambda s: s.school.name,
     )
     return StaffProfile(person=person, schools=tuple(schools))
+
+
+def school_leaders(session: Session, *, school_id: int) -> list[Person]:
+    """The school's leaders (active, on Slack): who hears of the school's weekly summaries and problems."""
+    return list(
+        session.exec(
+            select(Person)
+            .join(StaffRole, col(StaffRole.person_id) == Person.id)
+            .where(
+                StaffRole.school_id == school_id,
+                StaffRole.role == Role.LEADER.value,
+                col(Person.active).is_(True),
+                col(Person.slack_user_id).is_not(None),
+            )
+            .order_by(col(Person.id))
+        ).all()
+    )

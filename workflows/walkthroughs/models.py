@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Slack's limits for what a person types into the modal, enforced again on the server.
@@ -32,6 +32,9 @@ class ConversationRole(StrEnum):
 
 class Walkthrough(SQLModel, table=True):
     """One visit by one leader to one teacher's class, with the evidence written during it."""
+
+    # Digests count a school's walkthroughs week by week (workflows/digests/figures.py).
+    __table_args__ = (Index("ix_walkthrough_school_id_visit_date", "school_id", "visit_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(
