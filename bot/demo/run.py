@@ -15,8 +15,8 @@ from rich.panel import Panel
 from bot import ids
 from bot.demo.coaching_scene import scene_coaching
 from bot.demo.community_scene import scene_community
-from bot.demo.leader_digest_scene import scene_leader_digest
 from bot.demo.digest_scene import scene_team_digests
+from bot.demo.leader_digest_scene import scene_leader_digest
 from bot.demo.rotation_scene import DEMO_SCHOOL_DAY, scene_morning_reminders
 from bot.demo.walkthrough_scenes import scene_walkthrough
 from bot.demo.world import DemoWorld, demo_world, message_text
