@@ -76,11 +76,13 @@ def test_each_team_gets_its_digest_once_with_its_chart_and_no_name(app, sessions
     assert len(slack.calls) == calls
 
 
-@pytest.mark.parametrize(("state", "reason"), [("private", "private and Rounds is not in it"), ("outside", "not a member")])
+@pytest.mark.parametrize(
+    ("private", "reason"), [(True, "private and Rounds is not in it"), (False, "not a member")]
+)
 def test_a_channel_rounds_cannot_post_in_tells_the_leaders_once_and_uploads_nothing(
-    app, sessions, slack, worker, state, reason
+    app, sessions, slack, worker, private, reason
 ):
-    slack.add_channel(G3, "grade-3", state=state)
+    slack.add_channel(G3, "grade-3", private=private, bot_member=False)
     school = _seed(sessions)
     run_due_digests(app.runtime, NoCalendars(), school)
     worker.drain(timeout=20)
