@@ -21,7 +21,12 @@ from bot.demo.slack_requests import button_action, plain_text_value
 from bot.demo.world import DemoWorld, message_text
 from bot.leader_digest_jobs import digest_school
 from workflows.db import transaction
-from workflows.frameworks.service import active_forms, current_framework, form_look_fors
+from workflows.frameworks.service import (
+    active_forms,
+    current_framework,
+    ensure_default_framework,
+    form_look_fors,
+)
 from workflows.privacy import Viewer, led_school_ids
 from workflows.roster.models import School
 from workflows.rotation.calendars import NoCalendars
@@ -61,7 +66,9 @@ def play_autumn(world: DemoWorld) -> int:
             with transaction(world.sessions) as session:
                 plan = plan_school_day(session, school_id=school.id or 0, day=day, calendars=NoCalendars(),
                                        now=morning)  # fmt: skip
-                framework = current_framework(session, district_id=school.district_id)
+                framework = current_framework(
+                    session, district_id=school.district_id
+                ) or ensure_default_framework(session, now=morning)
                 form = active_forms(session, framework_id=framework.id or 0)[0] if framework else None
                 look_fors = form_look_fors(session, form_id=form.id or 0) if form else []
                 for leader in plan.leaders:

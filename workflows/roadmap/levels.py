@@ -19,7 +19,7 @@ from workflows import privacy
 from workflows.digests.leader_calendar import SchoolYear, school_year
 from workflows.digests.leader_picture import data_picture
 from workflows.digests.leader_sql import days_between, epoch_seconds
-from workflows.digests.reviews import review_due
+from workflows.digests.reviews import last_review, review_due
 from workflows.frameworks.models import LookFor
 from workflows.roadmap.rubric import Stage
 from workflows.roadmap.rules import (
@@ -191,8 +191,6 @@ def _expected(year: SchoolYear) -> float:
 
 
 def _review_current(session: Session, school_id: int, year: SchoolYear) -> bool:
-    from workflows.digests.reviews import last_review
-
     today = year.school_days[-1] if year.school_days else year.first_day
     return (
         last_review(session, school_id=school_id) is not None
