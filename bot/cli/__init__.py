@@ -12,7 +12,6 @@ import typer
 
 from bot.cli import coaching, database, demo, frameworks, health, roster, rotation, serve, worker
 from bot.cli.common import err
-from bot.settings import MissingSetting
 
 cli = typer.Typer(
     name="rounds",
@@ -28,7 +27,11 @@ for group in (serve, worker, health, roster, rotation, frameworks, coaching, dat
 def main() -> None:
     try:
         cli()
-    except MissingSetting as error:
+    except Exception as error:
+        from bot.settings import MissingSetting  # not at the top: `rounds --help` needs no pydantic
+
+        if not isinstance(error, MissingSetting):
+            raise
         err.print(f"[bold red]error:[/] {error}")
         sys.exit(2)
 
