@@ -1,14 +1,17 @@
-"""Walkthrough latency on loopback: Rounds against a bare Bolt app, measured in the same run.
+"""Walkthrough latency on loopback: Rounds against a floor app and a bare Bolt app, measured in the same run.
 
-Two interactions, each at 1 and at 20 concurrent leaders:
+Two interactions (and the same two for `/coach` and the coaching log), each at 1 and at 20 concurrent users:
 - `/walkthrough`: from sending the signed command until the app's `views.open` reaches the (fake) Slack;
+  the floor reads the caller and the teacher and opens the very modal Rounds opened (bench/_floor.py);
   the bare app acknowledges and opens a one-block modal.
 - the modal's submission: from sending it until the acknowledgement; Rounds validates, stores the
-  walkthrough and writes its messages to the outbox first, the bare app only acknowledges.
+  walkthrough and writes its messages to the outbox first; the floor reads the caller and inserts, in one
+  transaction, the rows a sample Rounds submission inserted; the bare app only acknowledges.
 
-Both apps run behind the same FastAPI endpoint under uvicorn, each in a process of its own (as in
-production; the load generator and the fake Slack run in this one), with signatures checked, on one
-database: a temporary SQLite file, or `--database-url` (e.g. PostgreSQL).
+Each app runs under uvicorn in a process of its own (as in production; the load generator and the fake
+Slack run in this one), with signatures checked, on one database: a temporary SQLite file, or
+`--database-url` (e.g. PostgreSQL). Each server's CPU time and SQL statements are read before and after
+each run (`GET /bench/stats`) and reported per request.
 Run: `python -m bench.walkthrough_latency` (or `python -m bench walkthrough_latency`).
 """
 
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as clock_time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from slack_bolt import Ack, App
@@ -37,12 +41,14 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 import migrations
+from bench._floor import Floor, add_stats, build_floor_server, count_statements, primary_keys, rows_added
 from bot import ids
 from bot.app import build_app
 from bot.demo.coaching_scene import log_values
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.slack_requests import SlackRequestSigner, select_value, view_submission_payload
 from bot.demo.walkthrough_scenes import modal_values
+from bot.process import freeze_start_up
 from bot.runtime import Runtime
 from bot.server import build_server
 from bot.settings import Settings
@@ -67,12 +73,16 @@ TEACHERS = 40
 NOW = datetime(2026, 3, 3, 15, 20, tzinfo=UTC)
 
 
+APPS = ("rounds", "floor", "bare")
+
+
 @dataclass(frozen=True)
 class Timing:
     interaction: str
     users: int
-    rounds: list[float]
-    bare: list[float]
+    samples: dict[str, list[float]]  # per app
+    cpu_ms: dict[str, float]  # server CPU per request, per app
+    statements: dict[str, float]  # SQL statements per request, per app
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -185,24 +195,31 @@ def _world(database_url: str | None = None) -> Iterator[_World]:
 
 
 def _serve_forever(kind: str, port: int) -> None:
-    """The child process: one app (Rounds or the bare floor) behind the real endpoint, settings from env."""
+    """The child process: one app (Rounds, the floor or the bare Bolt app) behind its endpoint, settings from
+    the environment, its statements counted."""
     import uvicorn
+    from slack_sdk.signature import SignatureVerifier
 
     logging.getLogger("slack_bolt").setLevel(logging.ERROR)
     settings = Settings()
     engine = make_engine(settings.database_url)
+    statements = count_statements(engine)
     client = make_client(settings)
-    if kind == "rounds":
-        app = build_app(
-            Runtime(settings=settings, sessions=make_sessions(engine), clock=lambda: NOW), client=client
-        )
+    if kind == "floor":
+        samples = json.loads(Path(os.environ["BENCH_FLOOR_SAMPLES"]).read_text())
+        server = build_floor_server(Floor(engine, client, samples), SignatureVerifier(SECRET))
+    elif kind == "rounds":
+        runtime = Runtime(settings=settings, sessions=make_sessions(engine), clock=lambda: NOW)
+        server = build_server(app=build_app(runtime, client=client), engine=engine)
     else:
-        app = _bare_app(client)
-    uvicorn.run(build_server(app=app, engine=engine), host="127.0.0.1", port=port, log_level="warning")
+        server = build_server(app=_bare_app(client), engine=engine)
+    add_stats(server, statements)
+    freeze_start_up()  # as `rounds serve` does
+    uvicorn.run(server, host="127.0.0.1", port=port, log_level="warning")
 
 
 @contextmanager
-def _served(kind: str, world: _World) -> Iterator[str]:
+def _served(kind: str, world: _World, **extra_env: str) -> Iterator[str]:
     """Each app in a process of its own, as in production: the load and the fake Slack don't share its CPU."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -213,6 +230,7 @@ def _served(kind: str, world: _World) -> Iterator[str]:
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": world.settings.slack_api_url,
+        **extra_env,
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.walkthrough_latency", "--serve", kind, "--port", str(port)], env=env
@@ -306,51 +324,95 @@ def _in_parallel(
     return samples
 
 
+def _stats(url: str) -> dict[str, float]:
+    return httpx.get(f"{url}/bench/stats", timeout=10).json()
+
+
 def measure(
     *, single: int = 40, per_user_concurrent: int = 8, database_url: str | None = None
 ) -> list[Timing]:
-    """Run both apps through both interactions at 1 and 20 users; seconds per sample."""
+    """Run the three apps through both interactions at 1 and 20 users; seconds per sample."""
     timings: list[Timing] = []
-    with _world(database_url) as world:
+    with _world(database_url) as world, tempfile.TemporaryDirectory(prefix="rounds-floor-") as scratch:
         signer = SlackRequestSigner(SECRET)
         leaders = [f"UL{i}" for i in range(LEADERS)]
         coaches = [f"UK{i}" for i in range(LEADERS)]
-        with _served("rounds", world) as rounds_url, _served("bare", world) as bare_url:
-            views = _opened_views(world.slack, signer, rounds_url, leaders + coaches)
-            for users in (leaders[:1], leaders, coaches[:1], coaches):
-                per_user = single if len(users) == 1 else per_user_concurrent
-                results: dict[str, dict[str, list[float]]] = {"command": {}, "submission": {}}
-                for name, url in (("bare", bare_url), ("rounds", rounds_url)):
-                    world.slack.reset()
-                    results["command"][name] = _in_parallel(
-                        users, per_user,
-                        lambda user, http, _n: _command_latency(world.slack, user, signer, http),
-                        url,
-                    )  # fmt: skip
-                    results["submission"][name] = _in_parallel(
-                        users, per_user,
-                        lambda user, http, n: _submission_latency(http, signer, user, *views[user], n),
-                        url,
-                    )  # fmt: skip
-                coaching = users[0].startswith("UK")
-                for interaction, label in (
-                    ("command", "/coach → views.open" if coaching else "/walkthrough → views.open"),
-                    ("submission", "coaching log → ack" if coaching else "submission → ack"),
-                ):
-                    timings.append(
-                        Timing(
-                            label, len(users), results[interaction]["rounds"], results[interaction]["bare"]
-                        )
-                    )
+        with _served("rounds", world) as rounds_url:
+            views, modals = _opened_views(world.slack, signer, rounds_url, leaders + coaches)
+            rows = {
+                kind: _sample_rows(world.engine, rounds_url, signer, user, views[user])
+                for kind, user in (("walkthrough", leaders[0]), ("coaching", coaches[0]))
+            }
+            samples = Path(scratch) / "floor.json"
+            samples.write_text(json.dumps({"views": modals, "rows": rows}))
+            with (
+                _served("floor", world, BENCH_FLOOR_SAMPLES=str(samples)) as floor_url,
+                _served("bare", world) as bare_url,
+            ):
+                urls = {"rounds": rounds_url, "floor": floor_url, "bare": bare_url}
+                for users in (leaders[:1], leaders, coaches[:1], coaches):
+                    timings.extend(_one_row(world, signer, urls, users, views, single, per_user_concurrent))
     return timings
+
+
+def _one_row(
+    world: _World, signer: SlackRequestSigner, urls: dict[str, str], users: list[str],
+    views: dict[str, tuple[dict, dict]], single: int, per_user_concurrent: int,
+) -> list[Timing]:  # fmt: skip
+    """The command and the submission, for these users, on each app in turn."""
+    per_user = single if len(users) == 1 else per_user_concurrent
+    requests = len(users) * (per_user + 1)  # the samples and each user's warm-up
+    found: dict[str, dict[str, Any]] = {"command": {}, "submission": {}}
+    for name in APPS:
+        url = urls[name]
+        world.slack.reset(keep_directory=True)
+        runs = {
+            "command": lambda user, http, _n: _command_latency(world.slack, user, signer, http),
+            "submission": lambda user, http, n: _submission_latency(http, signer, user, *views[user], n),
+        }
+        for interaction, one in runs.items():
+            before = _stats(url)
+            samples = _in_parallel(users, per_user, one, url)
+            after = _stats(url)
+            found[interaction][name] = (
+                samples,
+                (after["cpu_seconds"] - before["cpu_seconds"]) * 1000 / requests,
+                (after["statements"] - before["statements"]) / requests,
+            )
+    coaching = users[0].startswith("UK")
+    labels = {
+        "command": "/coach → views.open" if coaching else "/walkthrough → views.open",
+        "submission": "coaching log → ack" if coaching else "submission → ack",
+    }
+    return [
+        Timing(
+            labels[interaction],
+            len(users),
+            samples={n: found[interaction][n][0] for n in APPS},
+            cpu_ms={n: found[interaction][n][1] for n in APPS},
+            statements={n: found[interaction][n][2] for n in APPS},
+        )
+        for interaction in ("command", "submission")
+    ]
+
+
+def _sample_rows(
+    engine: Engine, url: str, signer: SlackRequestSigner, user: str, view_and_values: tuple[dict, dict]
+) -> list[tuple[str, dict]]:
+    """The rows one Rounds submission of this modal inserts: what the floor's submission inserts too."""
+    before = primary_keys(engine)
+    with httpx.Client(base_url=url, timeout=30) as http:
+        _submission_latency(http, signer, user, *view_and_values, -3)
+    return rows_added(engine, before)
 
 
 def _opened_views(
     slack: FakeSlack, signer: SlackRequestSigner, url: str, leaders: list[str]
-) -> dict[str, tuple[dict, dict]]:
+) -> tuple[dict[str, tuple[dict, dict]], dict[str, dict]]:
     """Each leader's walkthrough modal (each coach's coaching log) for a teacher, as opened by Rounds, and the
-    values they would submit."""
+    values they would submit; and the modal as Rounds sent it to views.open (what the floor sends)."""
     found: dict[str, tuple[dict, dict]] = {}
+    sent: dict[str, dict] = {}
     with httpx.Client(base_url=url, timeout=30) as http:
         for i, user in enumerate(leaders):
             _command_latency(slack, user, signer, http)
@@ -359,8 +421,10 @@ def _opened_views(
                 _submission_latency(http, signer, user, view, log_values(view), -2)
                 _command_latency(slack, user, signer, http)
                 view = slack.open_views()[-1]
+                sent[user] = slack.calls_to("views.open")[-1].args["view"]
                 found[user] = (view, log_values(view, working=f"Bench note {i}: pairs explained their thinking."))
                 continue
+            sent[user] = slack.calls_to("views.open")[-1].args["view"]
             teacher = next(b for b in view["blocks"] if b.get("block_id") == ids.WALKTHROUGH_TEACHER_BLOCK)
             teacher = teacher["element"]["initial_option"]
             values = modal_values(
@@ -374,25 +438,32 @@ def _opened_views(
                 )
             }
             found[user] = (view, values)
-    return found
+    return found, sent
 
 
 def report(timings: list[Timing]) -> str:
     header = (
-        f"{'interaction':<28}{'users':>6}{'n':>6}{'late':>6}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'bare p50':>10}{'bare p99':>10}{'× p50':>8}{'× p99':>8}"
+        f"{'interaction':<26}{'users':>6}{'n':>5}{'late':>5}{'p50':>7}{'p99':>7}{'floor':>7}{'p99':>7}"
+        f"{'bare':>6}{'p99':>6}{'÷floor':>8}{'p99':>6}{'÷bare':>7}{'p99':>6}"
+        f"{'cpu ms':>8}{'floor':>6}{'sql':>5}{'floor':>6}"
     )
     lines = [header, "-" * len(header)]
     for t in timings:
-        r50, r99 = percentile(t.rounds, 0.5) * 1000, percentile(t.rounds, 0.99) * 1000
-        b50, b99 = percentile(t.bare, 0.5) * 1000, percentile(t.bare, 0.99) * 1000
+        r, f, b = t.samples["rounds"], t.samples["floor"], t.samples["bare"]
+        r50, r99 = percentile(r, 0.5) * 1000, percentile(r, 0.99) * 1000
+        f50, f99 = percentile(f, 0.5) * 1000, percentile(f, 0.99) * 1000
+        b50, b99 = percentile(b, 0.5) * 1000, percentile(b, 0.99) * 1000
         lines.append(
-            f"{t.interaction:<28}{t.users:>6}{len(t.rounds):>6}{sum(map(math.isinf, t.rounds)):>6}"
-            f"{r50:>9.1f}{r99:>9.1f}"
-            f"{b50:>10.1f}{b99:>10.1f}{r50 / b50:>8.2f}{r99 / b99:>8.2f}"
+            f"{t.interaction:<26}{t.users:>6}{len(r):>5}{sum(map(math.isinf, r)):>5}"
+            f"{r50:>7.1f}{r99:>7.1f}{f50:>7.1f}{f99:>7.1f}{b50:>6.1f}{b99:>6.1f}"
+            f"{r50 / f50:>8.2f}{r99 / f99:>6.2f}{r50 / b50:>7.2f}{r99 / b99:>6.2f}"
+            f"{t.cpu_ms['rounds']:>8.1f}{t.cpu_ms['floor']:>6.1f}"
+            f"{t.statements['rounds']:>5.1f}{t.statements['floor']:>6.1f}"
         )
     lines.append(
-        "late: over Slack's 3 s (counted as infinitely slow). × is Rounds over the bare Bolt app, same run."
+        "ms; late: over Slack's 3 s (counted as infinitely slow). ÷ is Rounds over the floor app (the same"
+        " work, done minimally) and over the bare Bolt app, same run. cpu ms and sql: the server process's"
+        " CPU time and SQL statements per request (Rounds, floor)."
     )
     return "\n".join(lines)
 

@@ -16,14 +16,15 @@ from bot.installations import installation_store
 from bot.metrics import Metrics
 from bot.oauth import oauth_settings
 from bot.runtime import Runtime
+from bot.slack_connections import KeptAliveWebClient
 
 
 class KeptAck(Ack):
     """Bolt's `ack`, except that an acknowledgement once made stays made.
 
     When a listener raises right after `ack()` (a refusal, a failed views.open), Bolt's thread runner
-    resets `ack.response` to None after the error handler ran; if that lands before the request thread
-    has read the acknowledgement, Slack gets a 404 three seconds later instead of the 200 already given.
+    overwrites `ack.response` after the error handler ran (with None, or with the error's 500); the
+    acknowledgement already made is what Slack must get.
     """
 
     @property  # type: ignore[override]
@@ -56,6 +57,13 @@ class RoundsApp(App):
         self.metrics.observe_request(req.body, status=response.status, seconds=time.perf_counter() - started)
         return response
 
+    def _init_context(self, req: BoltRequest) -> None:
+        """Bolt gives each request a new plain ``WebClient``; ours shares the app client's connections."""
+        super()._init_context(req)
+        if isinstance(self.client, KeptAliveWebClient):
+            token = req.context.client.token
+            req.context["client"] = self.client.sharing(token=token, team_id=req.context.team_id)
+
 
 def build_app(runtime: Runtime, *, client: WebClient) -> App:
     """A Bolt app whose listeners write through the domain. Requests must carry Slack's signature.
@@ -74,8 +82,9 @@ def build_app(runtime: Runtime, *, client: WebClient) -> App:
         client=client,
         signing_secret=runtime.settings.secret("slack_signing_secret"),
         request_verification_enabled=True,
-        # Acknowledge first, then do the slow part (views.open, deliveries) in Bolt's thread pool.
-        process_before_response=False,
+        # The listener runs in the request's own thread and its acknowledgement is the answer (see the
+        # README's "Process model"): no hand-over to a second pool, no polling for the ack.
+        process_before_response=True,
         logger=logs.logger("bolt"),
         **oauth,
     )

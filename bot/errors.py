@@ -83,15 +83,19 @@ def register_error_handler(app: App) -> None:
         logger: Logger,
     ) -> BoltResponse | None:
         kind = "command" if "command" in body else str(body.get("type"))
+        # Bolt hands over no response once the listener acknowledged (acks first, work after) and the
+        # request's own one otherwise (work before the response): the ack already made is what tells them.
+        kept = request.context.ack.response if response is not None else None
+        acknowledged = response is None or kept is not None
         if isinstance(error, SlackApiError) and failed_method(error) == "views.open":
             modal_not_opened(error, body, request, respond=respond, logger=logger, kind=kind)
-            return BoltResponse(status=200, body="") if response is not None else None
+            return kept or (BoltResponse(status=200, body="") if response is not None else None)
         if not isinstance(error, Refusal):
             logger.error("listener failed: %s", type(error).__name__, exc_info=error)
-            return None
+            return kept
         logger.info("request refused: %s (%s)", type(error).__name__, kind)
         text = str(error)
-        if response is not None:  # not acknowledged yet: the refusal is the acknowledgement
+        if not acknowledged:  # the refusal is the acknowledgement
             if kind == "view_submission":
                 errors = field_errors(error, body.get("view") or {})
                 if errors:
@@ -100,12 +104,12 @@ def register_error_handler(app: App) -> None:
                 return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
             if kind == "block_suggestion":
                 return BoltResponse(status=200, body={"options": []})
-            response = BoltResponse(status=200, body="")
+            kept = BoltResponse(status=200, body="")
         try:
             tell(body, text, respond=respond, client=client)
         except SlackApiError as failure:
             logger.warning("could not tell of a refusal: %s", failure.response.get("error"))
-        return response
+        return kept
 
 
 def failed_method(error: SlackApiError) -> str:

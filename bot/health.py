@@ -13,16 +13,17 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 import migrations
 from bot import logs
 from workflows.db import Sessions, make_sessions, transaction
 from workflows.health import service
+
+if TYPE_CHECKING:  # the scheduler only where it runs: `rounds healthcheck` starts without it
+    from apscheduler.schedulers.base import BaseScheduler
 
 HEARTBEAT_JOB = "worker_heartbeat"
 _log = logs.logger("health")
@@ -138,6 +139,8 @@ def add_heartbeat(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> None:
     """Beat now and then every `every`, from the worker's scheduler: if the scheduler stops, so do the beats."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
     scheduler.add_job(
         beat,
         IntervalTrigger(seconds=every.total_seconds()),

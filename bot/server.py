@@ -4,6 +4,7 @@ Bolt's OAuth flow."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,12 +21,20 @@ from starlette.concurrency import run_in_threadpool
 from bot import health, slack_http
 from bot.app import RoundsApp
 from bot.metrics import CONTENT_TYPE, Metrics
+from bot.process import REQUEST_THREADS
 from workflows.db import make_sessions
 
 
-def build_server(*, app: App, engine: Engine, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+def build_server(
+    *,
+    app: App,
+    engine: Engine,
+    on_shutdown: Callable[[], None] | None = None,
+    request_threads: int = REQUEST_THREADS,
+) -> FastAPI:
     """The ASGI app; `on_shutdown` runs (in a thread) when the server stops gracefully, after the last
-    request was answered: a serving process's delivery worker stops there."""
+    request was answered: a serving process's delivery worker stops there. At most `request_threads`
+    Slack requests are dispatched at once; the others queue."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -36,6 +45,7 @@ def build_server(*, app: App, engine: Engine, on_shutdown: Callable[[], None] | 
     server = FastAPI(title="Rounds", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
 
     verifier = _verifier(app)
+    turns = asyncio.Semaphore(request_threads)
     metrics = app.metrics if isinstance(app, RoundsApp) else Metrics()
     metrics.watch_database(make_sessions(engine))
 
@@ -57,8 +67,9 @@ def build_server(*, app: App, engine: Engine, on_shutdown: Callable[[], None] | 
         )
         if refusal is not None:
             return refused(refusal, started)
-        # Bolt's dispatch blocks until the listener acknowledges; keep it off the event loop.
-        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        # Bolt's dispatch runs the listener to its end; keep it off the event loop, a few at a time.
+        async with turns:
+            bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
         return to_starlette_response(bolt_response)
 
     flow = app.oauth_flow

@@ -1,7 +1,7 @@
 """Making two requests really concurrent: each is held where it first reads a table until the other is too.
 
-Bolt acknowledges a click first and does the work in its thread pool, so two clicks sent one after the
-other may still run one after the other. `together` holds the first statement that names a table in each
+Each request is answered once its listener is done (README, "Process model"), so the two requests of a
+race are sent from two threads at once; even then they may run one after the other. `together` holds the first statement that names a table in each
 of `parties` threads at a barrier; once all have arrived they go on at once, so the race the test is about
 (both read the visit before either writes) happens every time, on both databases, without a sleep.
 """

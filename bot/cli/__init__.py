@@ -24,7 +24,6 @@ from bot.cli import (
     worker,
 )
 from bot.cli.common import err
-from bot.settings import MissingSetting
 
 cli = typer.Typer(
     name="rounds",
@@ -40,7 +39,11 @@ for group in (serve, worker, health, roster, rotation, frameworks, coaching, com
 def main() -> None:
     try:
         cli()
-    except MissingSetting as error:
+    except Exception as error:
+        from bot.settings import MissingSetting  # not at the top: `rounds --help` needs no pydantic
+
+        if not isinstance(error, MissingSetting):
+            raise
         err.print(f"[bold red]error:[/] {error}")
         sys.exit(2)
 

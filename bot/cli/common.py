@@ -1,6 +1,7 @@
 """What every `rounds` command shares: the consoles, clear failures, settings and the database.
 
-Only light imports here: `rounds --help` and the quick commands must not load Slack, FastAPI or the domain.
+Only light imports here: `rounds --help` and the quick commands must not load Slack, FastAPI, the domain or
+even pydantic (tests/test_cli_imports.py holds it).
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from bot import logs
-from bot.settings import MissingSetting, Settings
 
 if TYPE_CHECKING:
     from rich.progress import Progress
     from slack_sdk.errors import SlackApiError
     from sqlalchemy import Engine
+
+    from bot.settings import Settings
 
 # Slack's answers that mean "this token will not work": wrong, revoked, expired, or its user deactivated.
 TOKEN_REFUSALS = frozenset(
@@ -38,6 +39,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def load_settings() -> Settings:
     """The settings from the environment (bad values are a usage error, exit 2), with logging configured."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as error:
@@ -50,6 +55,8 @@ def load_settings() -> Settings:
 @contextmanager
 def required_settings() -> Iterator[None]:
     """Turns a missing setting into a usage error that names the variable to set."""
+    from bot.settings import MissingSetting
+
     try:
         yield
     except MissingSetting as error:

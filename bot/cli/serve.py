@@ -12,15 +12,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli.common import check_slack_token, load_settings, open_database, out, required_settings
-from bot.settings import Settings
+from bot.process import REQUEST_THREADS, freeze_start_up
 
 if TYPE_CHECKING:
     from slack_bolt import App
     from sqlalchemy import Engine
 
+    from bot.settings import Settings
+
 commands = typer.Typer()
 
 DELIVER_HELP = "send queued messages from this process too (off: leave it to `rounds worker`)"
+THREADS_HELP = "Slack requests worked on at once; the rest wait their turn (README: Process model)"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, envvar="PORT", help="TCP port")] = 3000,
     migrate: Annotated[bool, typer.Option(help="apply pending migrations at start")] = True,
     deliver: Annotated[bool, typer.Option(help=DELIVER_HELP)] = True,
+    threads: Annotated[int, typer.Option(min=1, max=64, help=THREADS_HELP)] = REQUEST_THREADS,
 ) -> None:
     """Serve POST /slack/events and GET /healthz over HTTP (Slack's Events API and interactivity)."""
     import uvicorn
@@ -97,11 +101,14 @@ def serve(
         signal.signal(signum, stop)
     with slack_app(settings, engine, deliver=deliver) as serving:
         # The delivery worker stops in the server's graceful shutdown, after the last answer.
-        asgi = build_server(app=serving.app, engine=engine, on_shutdown=serving.stop_deliveries)
+        asgi = build_server(
+            app=serving.app, engine=engine, on_shutdown=serving.stop_deliveries, request_threads=threads
+        )
         # log_config=None: uvicorn's own lines go through Rounds' logging (text or JSON, like the rest).
         config = uvicorn.Config(asgi, host=host, port=port, log_level="warning", log_config=None)
         server = uvicorn.Server(config)
         server.should_exit = stopping.is_set()
+        freeze_start_up()
         out.print(f"Rounds is listening on http://{host}:{port}/slack/events")
         server.run()
 
@@ -110,6 +117,7 @@ def serve(
 def socket(
     migrate: Annotated[bool, typer.Option(help="apply pending migrations at start")] = True,
     deliver: Annotated[bool, typer.Option(help=DELIVER_HELP)] = True,
+    threads: Annotated[int, typer.Option(min=1, max=64, help=THREADS_HELP)] = REQUEST_THREADS,
 ) -> None:
     """Connect over Socket Mode (no public URL needed; uses SLACK_APP_TOKEN)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -121,10 +129,13 @@ def socket(
     check_slack_token(settings)
     engine = open_database(settings, migrate=migrate)
     with slack_app(settings, engine, deliver=deliver) as serving:
-        handler = SocketModeHandler(serving.app, settings.secret("slack_app_token"))
+        # Each message is dispatched on one of `threads` threads and acknowledged over the socket when its
+        # listener is done; the others wait in the client's queue.
+        handler = SocketModeHandler(serving.app, settings.secret("slack_app_token"), concurrency=threads)
         stopping = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stopping.set())
+        freeze_start_up()
         handler.connect()
         stopping.wait()
         handler.close()  # no new requests; then the worker finishes what it holds (slack_app's exit)

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import check_slack_token, fail, load_settings, open_database, out
-from bot.settings import MissingSetting
+from bot.cli.common import check_slack_token, fail, load_settings, open_database, out, required_settings
 
 commands = typer.Typer()
 
@@ -41,14 +40,12 @@ def worker(
     check_slack_token(settings)  # a wrong token would fail every message it tries: refuse to start
     engine = open_database(settings, migrate=migrate)
     sessions = make_sessions(engine)
-    try:
+    with required_settings():
         delivery = DeliveryWorker.from_settings(
             sessions, settings, tokens=bot_tokens(settings, sessions), lease_seconds=lease_seconds,
             senders=senders,
         )  # fmt: skip
         scheduler = build_scheduler(Runtime(settings=settings, sessions=sessions))
-    except MissingSetting as error:
-        fail(str(error), 2)
     add_heartbeat(scheduler, sessions, worker=delivery.name, every=timedelta(seconds=heartbeat_every))
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

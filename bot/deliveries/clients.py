@@ -2,7 +2,7 @@
 
 Clients have no retry handlers: the worker paces and retries itself, per lane and per workspace
 (slack_sdk's handlers would block a sender thread on one channel's 429). Each workspace's DM channels
-are remembered, so a user's DM is opened once.
+are remembered, so a user's DM is opened once. All of them share one pool of kept-alive connections.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import threading
 
 from slack_sdk import WebClient
 
+from bot.slack_connections import ConnectionPool, KeptAliveWebClient
 from bot.slack_tokens import BotTokens
 
 
@@ -22,6 +23,7 @@ class WorkspaceClients:
         self.tokens = tokens
         self.api_url = api_url
         self.timeout = timeout
+        self.pool = ConnectionPool()
         self._lock = threading.Lock()
         self._by_token: dict[str, WebClient] = {}
         self._token_of: dict[str, str] = {}
@@ -39,8 +41,8 @@ class WorkspaceClients:
             self._token_of[workspace] = token
             client = self._by_token.get(token)
             if client is None:
-                client = WebClient(
-                    token=token, base_url=self.api_url, timeout=self.timeout, retry_handlers=[]
+                client = KeptAliveWebClient(
+                    token=token, base_url=self.api_url, timeout=self.timeout, retry_handlers=[], pool=self.pool
                 )
                 self._by_token[token] = client
             return client

@@ -112,6 +112,11 @@ class FakeSlack(Readers):
         return self._ws(None).base_url
 
     @property
+    def connections_opened(self) -> int:
+        """TCP connections clients have opened to the fake since it started (each serves many calls)."""
+        return self._server.connections if self._server is not None else 0
+
+    @property
     def api_url(self) -> str:
         """The ``base_url`` to give ``slack_sdk.WebClient``; it appends the method name."""
         return f"{self.base_url}/api/"

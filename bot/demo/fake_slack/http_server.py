@@ -93,7 +93,8 @@ def decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
 
 
 class LoopbackServer(ThreadingHTTPServer):
-    """An HTTP server on 127.0.0.1 and a free port, serving ``route`` from a daemon thread."""
+    """An HTTP server on 127.0.0.1 and a free port, serving ``route`` from a daemon thread. Like Slack's, it
+    keeps a connection open for the client's next request (HTTP/1.1); ``connections`` counts those accepted."""
 
     daemon_threads = True
     request_queue_size = 256  # the default 5 makes bursts of concurrent clients wait a second for SYN retries
@@ -101,7 +102,14 @@ class LoopbackServer(ThreadingHTTPServer):
     def __init__(self, route: Route) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.route = route
+        self.connections = 0
+        self._count_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._count_lock:
+            self.connections += 1
+        super().process_request(request, client_address)
 
     @property
     def url(self) -> str:
