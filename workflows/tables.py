@@ -6,6 +6,7 @@ from workflows.coaching import models as coaching
 from workflows.deliveries import models as deliveries
 from workflows.frameworks import models as frameworks
 from workflows.health import models as health
+from workflows.reference import models as reference
 from workflows.roster import models as roster
 from workflows.rotation import models as rotation
 from workflows.walkthroughs import models as walkthroughs
@@ -19,6 +20,7 @@ __all__ = [
     "frameworks",
     "health",
     "metadata",
+    "reference",
     "roster",
     "rotation",
     "walkthroughs",
