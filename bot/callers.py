@@ -7,16 +7,19 @@ workspace A never finds anyone, or anything, of workspace B.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 from slack_bolt import BoltContext
+from sqlmodel import Session
 
 from bot.blocks.help import NOT_ON_ROSTER
 from bot.runtime import Runtime
 from bot.slack_directory import SlackUserDirectory
-from workflows.db import transaction
+from workflows.db import HELD, Sessions, hold_loaded, transaction
 from workflows.privacy import Viewer
+from workflows.reference.cache import seen_generation
 from workflows.refusals import Refusal
 from workflows.roster.service import StaffProfile, identify
 from workflows.workspaces.models import DEFAULT_WORKSPACE
@@ -48,11 +51,31 @@ class Caller:
             raise NotOnRoster()
         return Viewer.of(self.profile)
 
+    def transaction(self, sessions: Sessions) -> AbstractContextManager[Session]:
+        """A listener's transaction that reuses what the middleware read (`reusing`)."""
+        return reusing(sessions, self.profile)
+
     def known(self) -> StaffProfile:
         """The caller's roster profile; `NotOnRoster` for anyone else."""
         if self.profile is None:
             raise NotOnRoster()
         return self.profile
+
+
+@contextmanager
+def reusing(sessions: Sessions, profile: StaffProfile | None) -> Iterator[Session]:
+    """A transaction that reuses what the middleware read: the caller's person and schools are in the
+    session already (no query fetches them again), the reference generation read with them is the
+    session's, and what the request loads stays found (`hold_loaded`) until it ends."""
+    with transaction(sessions) as session:
+        hold_loaded(session)
+        if profile is not None:
+            if profile.reference_generation is not None:
+                seen_generation(session, profile.reference_generation)
+            held = session.info[HELD]
+            held.append(session.merge(profile.person, load=False))
+            held.extend(session.merge(s.school, load=False) for s in profile.schools)
+        yield session
 
 
 def caller_of(context: BoltContext) -> Caller:

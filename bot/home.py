@@ -23,7 +23,6 @@ from bot.blocks import home as home_blocks
 from bot.callers import Caller
 from bot.listeners import days_away
 from bot.runtime import Runtime
-from workflows.db import transaction
 from workflows.privacy import LEADING_ROLES, Viewer
 from workflows.roster.service import StaffProfile
 from workflows.roster.snapshot import Role
@@ -75,6 +74,6 @@ def publish_home(runtime: Runtime, client: WebClient, caller: Caller) -> None:
     """Build and publish someone's Home now (on opening it; features call it after a change there)."""
     if caller.slack_user_id is None:
         return
-    with transaction(runtime.sessions) as session:
+    with caller.transaction(runtime.sessions) as session:
         view = home_for(session, caller.profile, runtime.clock())
     client.views_publish(user_id=caller.slack_user_id, view=view)

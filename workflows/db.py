@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
@@ -35,8 +35,42 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+HELD = "rounds.held"
+PER_TRANSACTION = "rounds.per_transaction"
+
+
 def make_sessions(engine: Engine) -> Sessions:
-    return sessionmaker(engine, class_=Session, expire_on_commit=False)
+    """Sessions of one process: they share its reference data cache (`workflows.reference.cache`)."""
+    from workflows.reference.cache import CACHE, ReferenceCache, forget_transaction
+
+    sessions = sessionmaker(engine, class_=Session, expire_on_commit=False, info={CACHE: ReferenceCache()})
+    for ended in ("after_commit", "after_rollback"):
+        event.listen(sessions, ended, forget_transaction)
+        event.listen(sessions, ended, _forget_per_transaction)
+    event.listen(sessions, "loaded_as_persistent", _hold)
+    event.listen(sessions, "pending_to_persistent", _hold)
+    return sessions
+
+
+def per_transaction(session: Session, name: str) -> dict[Any, Any]:
+    """A memo that lasts until the session's transaction ends (a commit or a rollback forgets it)."""
+    return session.info.setdefault(PER_TRANSACTION, {}).setdefault(name, {})
+
+
+def _forget_per_transaction(session: Session) -> None:
+    session.info.pop(PER_TRANSACTION, None)
+
+
+def hold_loaded(session: Session) -> None:
+    """Keep what this session loads until it closes, so `session.get` finds it again without a query (a
+    session holds its objects only weakly). For the short sessions of one request."""
+    session.info.setdefault(HELD, [])
+
+
+def _hold(session: Session, instance: object) -> None:
+    held = session.info.get(HELD)
+    if held is not None:
+        held.append(instance)
 
 
 @contextmanager
@@ -46,17 +80,23 @@ def transaction(sessions: Sessions) -> Iterator[Session]:
         yield session
 
 
-def in_transaction(sessions: Sessions, work: Callable[[Session], T]) -> T:
+def in_transaction(
+    sessions: Sessions,
+    work: Callable[[Session], T],
+    *,
+    opening: Callable[[Sessions], AbstractContextManager[Session]] = transaction,
+) -> T:
     """Run `work` in a transaction; when a concurrent duplicate wins the race, run it once more.
 
     Slack retries and double clicks arrive together; the second run finds the row the first one wrote (by
-    its idempotency key) and changes nothing.
+    its idempotency key) and changes nothing. `opening`: how the transaction is opened (a caller's, see
+    `bot.callers.Caller.transaction`).
     """
     try:
-        with transaction(sessions) as session:
+        with opening(sessions) as session:
             return work(session)
     except (IntegrityError, OperationalError):
-        with transaction(sessions) as session:
+        with opening(sessions) as session:
             return work(session)
 
 

@@ -9,6 +9,7 @@ from workflows.digests import leader_models as leader_digests
 from workflows.digests import models as digests
 from workflows.frameworks import models as frameworks
 from workflows.health import models as health
+from workflows.reference import models as reference
 from workflows.roster import models as roster
 from workflows.rotation import models as rotation
 from workflows.walkthroughs import models as walkthroughs
@@ -25,6 +26,7 @@ __all__ = [
     "health",
     "leader_digests",
     "metadata",
+    "reference",
     "roster",
     "rotation",
     "walkthroughs",

@@ -45,12 +45,13 @@ def _register_opening(app: App, runtime: Runtime) -> None:
     def coach_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
         text = (command.get("text") or "").strip()
         mention = _MENTION.match(text)
-        viewer = caller_of(context).acting()
+        caller = caller_of(context)
+        viewer = caller.acting()
         if text.lower() == REFLECT_WORD:
             open_weekly_reflection(runtime, client, ack=ack, trigger_id=command["trigger_id"], viewer=viewer)
             return
         try:
-            with transaction(runtime.sessions) as session:
+            with caller.transaction(runtime.sessions) as session:
                 modal = start_coaching(
                     session, viewer=viewer, now=runtime.clock(), query="" if mention else text[:100],
                     slack_user_id=mention.group(1) if mention else None,
@@ -75,8 +76,9 @@ def _register_opening(app: App, runtime: Runtime) -> None:
 def _register_modal(app: App, runtime: Runtime) -> None:
     @app.options(ids.COACHING_TEACHER_SELECT)
     def teacher_options(ack: Ack, body: dict, context: BoltContext) -> None:
-        viewer = caller_of(context).acting()
-        with transaction(runtime.sessions) as session:
+        caller = caller_of(context)
+        viewer = caller.acting()
+        with caller.transaction(runtime.sessions) as session:
             teachers = find_teachers(session, viewer=viewer, query=str(body.get("value") or "")[:100])
         ack(options=modals.teacher_options(teachers))
 
@@ -115,7 +117,8 @@ def _register_modal(app: App, runtime: Runtime) -> None:
         meta = CoachingMeta.load(view.get("private_metadata", ""), view_id=view["id"])
         state = CoachingState(view)
         entry = state.submission()
-        viewer = caller_of(context).acting()
+        caller = caller_of(context)
+        viewer = caller.acting()
         editing = meta.editing_id is not None
 
         def work(session: Session) -> Logged:
@@ -131,7 +134,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
             return logged
 
         try:
-            logged = in_transaction(runtime.sessions, work)
+            logged = in_transaction(runtime.sessions, work, opening=caller.transaction)
         except InvalidEntry as invalid:
             raise FieldErrors(state.coaching_errors(invalid.errors)) from None
         except NotAllowed:

@@ -27,8 +27,8 @@ from bot.runtime import Runtime
 from bot.walkthrough_requests import ModalMeta, ModalState, clicked_id, known, new_key
 from workflows.db import in_transaction, transaction
 from workflows.refusals import Refusal
-from workflows.rotation.changes import visit_logged
-from workflows.walkthroughs.capture import Logged, edit_walkthrough, log_walkthrough
+from workflows.rotation.changes import log_planned_visit, visit_to_log
+from workflows.walkthroughs.capture import Logged, edit_walkthrough, prepare_walkthrough, write_walkthrough
 from workflows.walkthroughs.errors import EditedMeanwhile, Field, InvalidWalkthrough, NotAllowed, TooLate
 from workflows.walkthroughs.modal import (
     find_teachers,
@@ -51,9 +51,10 @@ def _register_opening(app: App, runtime: Runtime) -> None:
     def walkthrough_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
         text = (command.get("text") or "").strip()
         mention = _MENTION.match(text)
-        viewer = caller_of(context).acting()
+        caller = caller_of(context)
+        viewer = caller.acting()
         try:
-            with transaction(runtime.sessions) as session:
+            with caller.transaction(runtime.sessions) as session:
                 modal = start_walkthrough(
                     session, viewer=viewer, now=runtime.clock(), query="" if mention else text,
                     slack_user_id=mention.group(1) if mention else None,
@@ -97,8 +98,9 @@ def _register_opening(app: App, runtime: Runtime) -> None:
 def _register_modal(app: App, runtime: Runtime) -> None:
     @app.options(ids.WALKTHROUGH_TEACHER_SELECT)
     def teacher_options(ack: Ack, body: dict, context: BoltContext) -> None:
-        viewer = caller_of(context).acting()
-        with transaction(runtime.sessions) as session:
+        caller = caller_of(context)
+        viewer = caller.acting()
+        with caller.transaction(runtime.sessions) as session:
             teachers = find_teachers(session, viewer=viewer, query=str(body.get("value") or "")[:100])
         ack(options=modals.teacher_options(teachers))
 
@@ -150,30 +152,35 @@ def _register_modal(app: App, runtime: Runtime) -> None:
         meta = ModalMeta.load(view.get("private_metadata", ""), view_id=view["id"])
         state = ModalState(view)
         entry = state.entry(meta)
-        viewer = caller_of(context).acting()
+        caller = caller_of(context)
+        viewer = caller.acting()
 
         def work(session: Session) -> Logged:
+            now = runtime.clock()
             if meta.editing_id is not None:
                 logged = edit_walkthrough(
                     session, viewer=viewer, walkthrough_id=meta.editing_id, base_revision=meta.revision or 0,
-                    key=meta.key, entry=entry, now=runtime.clock(),
+                    key=meta.key, entry=entry, now=now,
                 )  # fmt: skip
-            else:
-                logged = log_walkthrough(
-                    session, viewer=viewer, key=meta.key, entry=entry, now=runtime.clock()
-                )
-            if logged.changed:
-                notices.walkthrough_logged(
-                    session, logged.walkthrough, revision=logged.revision, edited=meta.editing_id is not None
-                )
-            if logged.changed and meta.editing_id is None:
-                planned_day = visit_logged(session, walkthrough_id=logged.walkthrough.id, now=runtime.clock())
+                if logged.changed:
+                    notices.walkthrough_logged(session, logged.walkthrough, revision=logged.revision, edited=True)
+                return logged
+            prepared = prepare_walkthrough(session, viewer=viewer, key=meta.key, entry=entry, now=now)
+            if isinstance(prepared, Logged):  # a retry: stored already
+                return prepared
+            # Everything is read and rendered before the first write: the write lock is held only briefly.
+            visit = visit_to_log(session, prepared.row)
+            messages = notices.prepare_logged(prepared.preview)
+            logged = write_walkthrough(session, prepared)
+            notices.enqueue_logged(session, messages, walkthrough_id=logged.walkthrough.id)
+            if visit is not None:
+                planned_day = log_planned_visit(session, visit=visit, walkthrough=prepared.row, now=now)
                 if planned_day is not None:
                     rotation_notices.day_changed(session, planned_day)
             return logged
 
         try:
-            in_transaction(runtime.sessions, work)
+            in_transaction(runtime.sessions, work, opening=caller.transaction)
         except InvalidWalkthrough as invalid:
             raise FieldErrors(state.errors(invalid.errors)) from None
         except NotAllowed:

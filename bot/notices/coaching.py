@@ -25,7 +25,7 @@ from workflows.coaching.reflections import Prompt, ReflectionView, Shared
 from workflows.coaching.shares import Requested, SharedWalkthrough
 from workflows.coaching.summary import CoachingSummary
 from workflows.coaching.views import EntryView
-from workflows.deliveries.service import enqueue, get
+from workflows.deliveries.service import Message, enqueue, enqueue_all, get
 from workflows.roster.models import Person
 
 
@@ -50,18 +50,25 @@ def update(session: Session, *, workspace: str, key: str, of: str, message: dict
 
 
 def entry_logged(session: Session, view: EntryView, *, edited: bool) -> None:
-    """The teacher's DM (new, or updated in place after an edit) and the coach's receipt."""
+    """The teacher's DM (new, or updated in place after an edit) and the coach's receipt; a new entry's
+    two messages go into the outbox in one INSERT."""
     teacher, coach = teacher_key(view.id), coach_key(view.id)
+    posts: list[Message] = []
     if view.shared and view.teacher_slack_id:
         message = blocks.teacher_message(view)
         changed = f"{teacher}:r{view.revision}"
         if not (edited and update(session, workspace=view.workspace, key=changed, of=teacher, message=message)):
-            post(session, workspace=view.workspace, key=teacher, channel=view.teacher_slack_id, message=message)
+            posts.append(_posted(view.workspace, teacher, view.teacher_slack_id, message))
     if view.coach_slack_id:
         receipt = blocks.coach_receipt(view)
         changed = f"{coach}:r{view.revision}"
         if not (edited and update(session, workspace=view.workspace, key=changed, of=coach, message=receipt)):
-            post(session, workspace=view.workspace, key=coach, channel=view.coach_slack_id, message=receipt)
+            posts.append(_posted(view.workspace, coach, view.coach_slack_id, receipt))
+    enqueue_all(session, posts)
+
+
+def _posted(workspace: str, key: str, channel: str, message: dict) -> Message:
+    return Message(workspace, key, "chat.postMessage", {"channel": channel, **message})
 
 
 def teacher_answered(session: Session, view: EntryView, *, suffix: str, notice: dict) -> None:

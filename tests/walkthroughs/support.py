@@ -63,13 +63,13 @@ class Clock:
         self.now += delta
 
 
-def load_district(sessions: Sessions, slack: FakeSlack) -> None:
+def snapshot() -> RosterSnapshot:
     """Two schools; Maple has two leaders and two teachers with similar names, Oak one of each."""
     staff = tuple(
         StaffMember(sid, given, family, f"{given.lower()}@example.org", frozenset(roles))
         for sid, given, family, _user, roles in PEOPLE
     )
-    snapshot = RosterSnapshot(
+    return RosterSnapshot(
         districts=(DistrictRecord("d-1", "Test District"),),
         schools=(
             SchoolRecord(MAPLE, "Maple Elementary", "d-1", "America/Chicago"),
@@ -96,8 +96,12 @@ def load_district(sessions: Sessions, slack: FakeSlack) -> None:
             BellPeriodRecord(OAK, "regular", "1", _t(8, 0), _t(8, 50)),
         ),
     )
+
+
+def load_district(sessions: Sessions, slack: FakeSlack) -> None:
+    """The district of `snapshot()` in the database, every person a Slack user in the fake."""
     with transaction(sessions) as session:
-        apply_roster(session, snapshot=snapshot)
+        apply_roster(session, snapshot=snapshot())
         for sid, _given, _family, user, _roles in PEOPLE:
             person = session.exec(select(Person).where(Person.sourced_id == sid)).one()
             person.slack_user_id = user

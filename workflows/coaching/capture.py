@@ -39,7 +39,7 @@ from workflows.coaching.models import (
     NeedsTag,
 )
 from workflows.coaching.settings import coaching_settings
-from workflows.coaching.views import EntryView, entry_view
+from workflows.coaching.views import EntryView, WrittenParts, entry_view
 from workflows.privacy import Viewer
 from workflows.roster.models import Person, School
 from workflows.walkthroughs.views import local_time
@@ -114,10 +114,11 @@ def log_entry(session: Session, *, viewer: Viewer, key: str, entry: EntrySubmiss
     )  # fmt: skip
     session.add(row)
     session.flush()
-    _write_parts(session, row, checked, kept_done={})
+    written = _write_parts(session, row, checked, kept_done={})
     return Logged(
-        entry=entry_view(session, row), changed=True, revision=row.revision, new_cycle=checked.cycle is None
-    )
+        entry=entry_view(session, row, written=written), changed=True, revision=row.revision,
+        new_cycle=checked.cycle is None,
+    )  # fmt: skip
 
 
 def edit_entry(
@@ -327,11 +328,9 @@ def _steps(entry: EntrySubmission, errors: dict[str, str]) -> tuple[tuple[str, d
 
 def _write_parts(
     session: Session, row: CoachingEntry, checked: _Checked, *, kept_done: dict[tuple[str, date], datetime]
-) -> None:
+) -> WrittenParts:
     entry_id = row.id or 0
-    session.add_all(EntryLookFor(entry_id=entry_id, look_for_id=lf) for lf in checked.look_for_ids)
-    session.add_all(NeedsTag(entry_id=entry_id, tag=tag, label=label) for tag, label in checked.needs)
-    session.add_all(
+    steps = tuple(
         ActionStep(
             entry_id=entry_id,
             cycle_id=row.cycle_id,
@@ -342,7 +341,13 @@ def _write_parts(
         )
         for position, (text, on) in enumerate(checked.steps, start=1)
     )
+    session.add_all(EntryLookFor(entry_id=entry_id, look_for_id=lf) for lf in checked.look_for_ids)
+    session.add_all(NeedsTag(entry_id=entry_id, tag=tag, label=label) for tag, label in checked.needs)
+    session.add_all(steps)
     session.flush()
+    return WrittenParts(
+        look_for_ids=tuple(checked.look_for_ids), steps=steps, needs=tuple(label for _, label in checked.needs)
+    )
 
 
 def _kind(value: str | None) -> CoachingKind | None:

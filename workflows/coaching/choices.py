@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from workflows.coaching.models import CoachingCycle, CycleStatus
 from workflows.coaching.settings import SchoolCoaching
-from workflows.frameworks.models import Framework, FrameworkArea, LookFor
+from workflows.reference.cache import FrameworkVersion
 from workflows.walkthroughs.choices import framework_for
 
 NEW_CYCLE = "new"
@@ -41,29 +41,22 @@ class NeedOption:
     label: str
 
 
-def coaching_framework(session: Session, *, school_id: int | None, now: datetime) -> Framework:
+def coaching_framework(session: Session, *, school_id: int | None, now: datetime) -> FrameworkVersion:
     """The framework the school uses now: coaching speaks the same language as walkthroughs."""
     return framework_for(session, school_id=school_id, now=now)
 
 
-def look_for_options(session: Session, framework: Framework) -> tuple[LookForOption, ...]:
+def look_for_options(session: Session, framework: FrameworkVersion) -> tuple[LookForOption, ...]:
     """Every look-for of the framework still in use, by area, in the framework's order."""
-    rows = session.exec(
-        select(LookFor, FrameworkArea.name)
-        .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
-        .where(LookFor.framework_id == framework.id, col(LookFor.retired).is_(False))
-        .order_by(col(FrameworkArea.position), col(LookFor.position))
-    ).all()
-    return tuple(LookForOption(look_for_id=lf.id or 0, text=lf.text, area=area) for lf, area in rows)
+    return tuple(
+        LookForOption(look_for_id=lf.id, text=lf.text, area=lf.area) for lf in framework.look_fors_in_use
+    )
 
 
-def need_options(session: Session, framework: Framework, settings: SchoolCoaching) -> tuple[NeedOption, ...]:
-    areas = session.exec(
-        select(FrameworkArea)
-        .where(FrameworkArea.framework_id == framework.id)
-        .order_by(col(FrameworkArea.position))
-    ).all()
-    return tuple(NeedOption(AREA_TAG + area.key, area.name) for area in areas) + tuple(
+def need_options(
+    session: Session, framework: FrameworkVersion, settings: SchoolCoaching
+) -> tuple[NeedOption, ...]:
+    return tuple(NeedOption(AREA_TAG + area.key, area.name) for area in framework.areas) + tuple(
         NeedOption(OWN_TAG + tag, tag) for tag in settings.needs_tags
     )
 

@@ -106,12 +106,7 @@ def pd_needs(session: Session, *, school_id: int, since: date, today: date, now:
             month_entries[(tag, month)] += 1
 
     framework = coaching_framework(session, school_id=school_id, now=now)
-    areas = session.exec(
-        select(FrameworkArea)
-        .where(FrameworkArea.framework_id == framework.id)
-        .order_by(col(FrameworkArea.position))
-    ).all()
-    tags = [(AREA_TAG + a.key, a.name) for a in areas]
+    tags = [(AREA_TAG + a.key, a.name) for a in framework.areas]
     tags += [(OWN_TAG + t, t) for t in coaching_settings(session, school_id=school_id).needs_tags]
     known = {t for t, _ in tags}
     tags += sorted(((t, labels[t]) for t in labels if t not in known), key=lambda pair: pair[1])

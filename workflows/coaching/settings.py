@@ -18,6 +18,7 @@ from workflows.coaching.models import (
     TAG_MAX,
     CoachingSettings,
 )
+from workflows.db import per_transaction
 
 MAX_PHASES = 8
 MAX_OWN_TAGS = 20
@@ -64,8 +65,16 @@ def _of(school_id: int, row: CoachingSettings | None) -> SchoolCoaching:
     )  # fmt: skip
 
 
+_SETTINGS = "coaching_settings"
+
+
 def coaching_settings(session: Session, *, school_id: int) -> SchoolCoaching:
-    return _of(school_id, session.get(CoachingSettings, school_id))
+    """A school's coaching settings, read once per transaction (a school without a row of its own has the
+    defaults, which the session could not remember by itself)."""
+    known = per_transaction(session, _SETTINGS)
+    if school_id not in known:
+        known[school_id] = _of(school_id, session.get(CoachingSettings, school_id))
+    return known[school_id]
 
 
 def coaching_settings_of(session: Session, *, school_ids: list[int]) -> dict[int, SchoolCoaching]:
@@ -120,6 +129,7 @@ def update_coaching_settings(
     row.updated_at = now
     session.add(row)
     session.flush()
+    per_transaction(session, _SETTINGS).pop(school_id, None)
     return _of(school_id, row)
 
 

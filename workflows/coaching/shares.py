@@ -25,7 +25,7 @@ from workflows.privacy import Viewer
 from workflows.roster.models import Person, School, StaffRole
 from workflows.roster.snapshot import Role
 from workflows.walkthroughs.models import Walkthrough
-from workflows.walkthroughs.views import WalkthroughView, view_of
+from workflows.walkthroughs.views import WalkthroughView, view_of, views_of
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def shared_with_me(session: Session, *, viewer: Viewer, limit: int = 5) -> list[
         .order_by(col(Walkthrough.visited_at).desc(), col(Walkthrough.id).desc())
         .limit(limit)
     ).all()
-    return [view_of(session, row) for row in rows]
+    return views_of(session, rows)
 
 
 def teacher_schools(session: Session, *, viewer: Viewer) -> list[School]:

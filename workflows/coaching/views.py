@@ -6,6 +6,7 @@ teacher only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -24,6 +25,7 @@ from workflows.coaching.models import (
 )
 from workflows.frameworks.models import FrameworkArea, LookFor
 from workflows.privacy import Viewer
+from workflows.reference.cache import reference_of
 from workflows.roster.models import Person, School
 from workflows.walkthroughs.views import local_time
 
@@ -85,32 +87,49 @@ class EntryView:
         return KIND_NAMES[self.kind]
 
 
-def entry_view(session: Session, entry: CoachingEntry) -> EntryView:
-    """The entry as people read it (it is flushed: every part of it is in the database)."""
+@dataclass(frozen=True)
+class WrittenParts:
+    """The parts of an entry just written, as written: its view needs no query to read them back."""
+
+    look_for_ids: tuple[int, ...]
+    steps: tuple[ActionStep, ...]
+    needs: tuple[str, ...]  # labels
+
+
+def entry_view(session: Session, entry: CoachingEntry, *, written: WrittenParts | None = None) -> EntryView:
+    """The entry as people read it (it is flushed: every part of it is in the database). `written`: the
+    parts of a new entry, just written (it has no reflections yet)."""
     entry_id = entry.id or 0
     school = session.get(School, entry.school_id)
     coach = session.get(Person, entry.coach_id)
     teacher = session.get(Person, entry.teacher_id)
     cycle = session.get(CoachingCycle, entry.cycle_id)
     assert school is not None and coach is not None and teacher is not None and cycle is not None
-    focus = session.exec(
-        select(LookFor.text, FrameworkArea.name)
-        .join(EntryLookFor, col(EntryLookFor.look_for_id) == LookFor.id)
-        .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
-        .where(EntryLookFor.entry_id == entry_id)
-        .order_by(col(FrameworkArea.position), col(LookFor.position))
-    ).all()
-    steps = session.exec(
-        select(ActionStep).where(ActionStep.entry_id == entry_id).order_by(col(ActionStep.position))
-    ).all()
-    needs = session.exec(
-        select(NeedsTag.label).where(NeedsTag.entry_id == entry_id).order_by(col(NeedsTag.label))
-    ).all()
-    reflections = session.exec(
-        select(EntryReflection)
-        .where(EntryReflection.entry_id == entry_id)
-        .order_by(col(EntryReflection.created_at))
-    ).all()
+    if written is not None:
+        focus = _focus_in_memory(session, school, written.look_for_ids)
+        steps: Sequence[ActionStep] = sorted(written.steps, key=lambda s: s.position)
+        needs: Sequence[str] = sorted(written.needs)
+        reflections: Sequence[EntryReflection] = ()
+    if written is None or focus is None:
+        focus = session.exec(
+            select(LookFor.text, FrameworkArea.name)
+            .join(EntryLookFor, col(EntryLookFor.look_for_id) == LookFor.id)
+            .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
+            .where(EntryLookFor.entry_id == entry_id)
+            .order_by(col(FrameworkArea.position), col(LookFor.position))
+        ).all()
+    if written is None:
+        steps = session.exec(
+            select(ActionStep).where(ActionStep.entry_id == entry_id).order_by(col(ActionStep.position))
+        ).all()
+        needs = session.exec(
+            select(NeedsTag.label).where(NeedsTag.entry_id == entry_id).order_by(col(NeedsTag.label))
+        ).all()
+        reflections = session.exec(
+            select(EntryReflection)
+            .where(EntryReflection.entry_id == entry_id)
+            .order_by(col(EntryReflection.created_at))
+        ).all()
     return EntryView(
         id=entry_id,
         revision=entry.revision,
@@ -140,6 +159,18 @@ def entry_view(session: Session, entry: CoachingEntry) -> EntryView:
         talk_requested=entry.talk_requested_at is not None,
         shared=entry.shared_at is not None,
     )
+
+
+def _focus_in_memory(
+    session: Session, school: School, look_for_ids: tuple[int, ...]
+) -> list[tuple[str, str]] | None:
+    """(text, area) of look-fors of the school's current framework, in its order; None when one is not."""
+    framework = reference_of(session).current_framework(school.district_id)
+    found = [framework.look_fors.get(i) for i in look_for_ids] if framework is not None else [None]
+    if any(lf is None for lf in found):
+        return None
+    ordered = sorted((lf for lf in found if lf is not None), key=lambda lf: (lf.area_position, lf.position))
+    return [(lf.text, lf.area) for lf in ordered]
 
 
 def teacher_recent(session: Session, *, viewer: Viewer, limit: int = 3) -> list[EntryView]:

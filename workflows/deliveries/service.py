@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from workflows.db import insert_once
 from workflows.deliveries.models import Delivery, DeliveryStatus
 
 # `files.upload_v2` is slack_sdk's upload (files.getUploadURLExternal, the bytes, files.completeUploadExternal
@@ -30,6 +31,18 @@ _c = _table.c
 
 class DeliveryError(ValueError):
     """A delivery that could never be sent (unknown method, missing recipient, bad update_of)."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to write into the outbox (see `enqueue`)."""
+
+    workspace: str
+    key: str
+    method: str
+    args: dict[str, Any]
+    not_before: datetime | None = None
+    update_of: str | None = None
 
 
 def enqueue(
@@ -48,24 +61,43 @@ def enqueue(
     Race-safe (INSERT … ON CONFLICT DO NOTHING on the unique key), so two schedulers enqueueing the same
     reminder at the same moment still make one row. ``now`` defaults to the database's clock.
     """
-    _check(key=key, method=method, args=args, update_of=update_of)
-    if not_before is not None and not_before.utcoffset() is None:
-        raise DeliveryError("not_before must be timezone-aware")
-    values = {
-        "workspace": workspace,
-        "key": key,
-        "method": method,
-        "args": args,
-        "status": DeliveryStatus.PENDING.value,
-        "attempts": 0,
-        "not_before": not_before,
-        "created_at": now if now is not None else func.now(),
-        "update_of": update_of,
-    }
-    insert_once(session, Delivery, unique=["key"], **values)
-    found = get(session, key=key)
-    assert found is not None, "the row was just inserted or already there"
-    return found
+    message = Message(workspace, key, method, args, not_before=not_before, update_of=update_of)
+    return enqueue_all(session, [message], now=now)[0]
+
+
+def enqueue_all(session: Session, messages: Sequence[Message], *, now: datetime | None = None) -> list[Delivery]:
+    """Write several messages at once, each once (as `enqueue`), in one statement: the rows come back
+    from the INSERT itself (RETURNING); only a key already there is read again. In the order given."""
+    for message in messages:
+        _check(key=message.key, method=message.method, args=message.args, update_of=message.update_of)
+        if message.not_before is not None and message.not_before.utcoffset() is None:
+            raise DeliveryError("not_before must be timezone-aware")
+    if not messages:
+        return []
+    created_at = now if now is not None else func.now()
+    rows = [
+        {
+            "workspace": m.workspace,
+            "key": m.key,
+            "method": m.method,
+            "args": m.args,
+            "status": DeliveryStatus.PENDING.value,
+            "attempts": 0,
+            "not_before": m.not_before,
+            "created_at": created_at,
+            "update_of": m.update_of,
+        }
+        for m in messages
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(_table).values(rows).on_conflict_do_nothing(index_elements=["key"]).returning(*_c)
+    written = {row.key: row for row in session.scalars(select(Delivery).from_statement(statement))}
+    for message in messages:
+        if message.key not in written:  # already there: a retry, or a concurrent twin that won
+            found = get(session, key=message.key)
+            assert found is not None, "the row was already there"
+            written[message.key] = found
+    return [written[m.key] for m in messages]
 
 
 def _check(*, key: str, method: str, args: dict[str, Any], update_of: str | None) -> None:

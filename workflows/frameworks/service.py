@@ -23,6 +23,7 @@ from workflows.frameworks.spec import (
     RatingLevel,
     parse_framework,
 )
+from workflows.reference.cache import bump_generation
 from workflows.roster.models import District
 
 __all__ = [
@@ -132,6 +133,7 @@ def load_framework(
     session.flush()
     before = _Version.read(session, previous)
     _write_version(session, framework=framework, spec=spec, before=before)
+    bump_generation(session)  # every process reads the current framework again
     changes = (
         _compare(before, spec, replaced=tuple(replaced))
         if previous

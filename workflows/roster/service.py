@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session, SQLModel, col, delete, select
 
+from workflows.reference.cache import bump_generation, generation_column
 from workflows.roster.models import (
     BellPeriod,
     CalendarDay,
@@ -156,6 +157,8 @@ def apply_roster(
     _apply_bell_schedules(session, snapshot, schools, summary, prune=prune)
     _apply_calendars(session, snapshot, schools, summary, prune=prune)
     _deactivate(session, snapshot, summary, workspace=workspace)
+    if summary.changed:  # schools, bell schedules and day types as every process holds them
+        bump_generation(session)
     session.flush()
     return summary
 
@@ -388,10 +391,14 @@ class SchoolRoles:
 
 @dataclass(frozen=True)
 class StaffProfile:
-    """Who a Slack user is to Rounds: the person and their roles, school by school (by school name)."""
+    """Who a Slack user is to Rounds: the person and their roles, school by school (by school name).
+
+    `reference_generation`: the reference data's generation read with the profile (see
+    `workflows.reference.cache`), so the request it was read for needs no query of its own to learn it."""
 
     person: Person
     schools: tuple[SchoolRoles, ...]
+    reference_generation: int | None = None
 
     @property
     def all_roles(self) -> frozenset[Role]:
@@ -411,13 +418,12 @@ def identify(
     """The staff profile of a Slack user of a workspace, or None when they are not on its roster.
 
     People who joined Slack after the roster import are linked on first contact by their email address.
-    Only the workspace's own roster is searched: nothing of another workspace is ever found.
+    Only the workspace's own roster is searched: nothing of another workspace is ever found. One query
+    for someone already linked: the person, their schools and roles, and the reference generation.
     """
     in_workspace = Person.workspace == workspace
-    person = session.exec(
-        select(Person).where(in_workspace, Person.slack_user_id == slack_user_id, Person.active)
-    ).first()
-    if person is None and emails is not None:
+    rows = _profile_rows(session, in_workspace, Person.slack_user_id == slack_user_id, col(Person.active))
+    if not rows and emails is not None:
         email = _email(emails.email_for_user(slack_user_id))
         if email:
             person = session.exec(
@@ -429,21 +435,19 @@ def identify(
                 person.slack_user_id = slack_user_id
                 session.add(person)
                 session.flush()
-    if person is None:
+                rows = _profile_rows(session, col(Person.id) == person.id)
+    if not rows:
         return None
-    rows = session.exec(
-        select(School, StaffRole.role)
-        .join(StaffRole, StaffRole.school_id == School.id)
-        .where(StaffRole.person_id == person.id)
-    ).all()
+    person = rows[0][0]
     by_school: dict[int, tuple[School, set[Role]]] = {}
-    for school, role in rows:
-        by_school.setdefault(school.id, (school, set()))[1].add(Role(role))
+    for _person, school, role, _generation in rows:
+        if school is not None and role is not None:
+            by_school.setdefault(school.id, (school, set()))[1].add(Role(role))
     schools = sorted(
         (SchoolRoles(school, frozenset(roles)) for school, roles in by_school.values()),
         key=lambda s: s.school.name,
     )
-    return StaffProfile(person=person, schools=tuple(schools))
+    return StaffProfile(person=person, schools=tuple(schools), reference_generation=int(rows[0][3]))
 
 
 def school_leaders(session: Session, *, school_id: int) -> list[Person]:
@@ -461,3 +465,14 @@ def school_leaders(session: Session, *, school_id: int) -> list[Person]:
             .order_by(col(Person.id))
         ).all()
     )
+
+
+def _profile_rows(session: Session, *where: Any) -> list[tuple[Person, School | None, str | None, int]]:
+    """One person (by a unique condition) with each of their roles and its school."""
+    statement = (
+        select(Person, School, StaffRole.role, generation_column())
+        .outerjoin(StaffRole, col(StaffRole.person_id) == Person.id)
+        .outerjoin(School, col(School.id) == StaffRole.school_id)
+        .where(*where)
+    )
+    return list(session.exec(statement).all())  # type: ignore[call-overload, arg-type]

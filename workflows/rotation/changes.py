@@ -241,6 +241,13 @@ def visit_logged(session: Session, *, walkthrough_id: int, now: datetime) -> Lea
     walkthrough = session.get(Walkthrough, walkthrough_id)
     if walkthrough is None:
         return None
+    visit = visit_to_log(session, walkthrough)
+    return log_planned_visit(session, visit=visit, walkthrough=walkthrough, now=now) if visit else None
+
+
+def visit_to_log(session: Session, walkthrough: Walkthrough) -> PlannedVisit | None:
+    """The planned visit a walkthrough logs, if it is still planned: read before the walkthrough is written
+    (the walkthrough may not have an id yet)."""
     visit = session.exec(
         select(PlannedVisit).where(
             PlannedVisit.school_id == walkthrough.school_id,
@@ -249,16 +256,23 @@ def visit_logged(session: Session, *, walkthrough_id: int, now: datetime) -> Lea
             PlannedVisit.teacher_id == walkthrough.teacher_id,
         )
     ).first()
-    if visit is None or visit.status != VisitStatus.PLANNED:
-        return None
+    return visit if visit is not None and visit.status == VisitStatus.PLANNED else None
+
+
+def log_planned_visit(
+    session: Session, *, visit: PlannedVisit, walkthrough: Walkthrough, now: datetime
+) -> LeaderDay | None:
+    """Mark the visit (from `visit_to_log`) done by the walkthrough just written; None when it was swapped
+    or skipped a moment ago (the walkthrough then stands on its own)."""
+    walkthrough_id = walkthrough.id
     try:
         _move(session, visit, to=VisitStatus.DONE, now=now)
-    except RotationError:  # swapped or skipped a moment ago: the walkthrough stands on its own
+    except RotationError:
         return None
-    walkthrough = session.get(Walkthrough, walkthrough_id)
-    assert walkthrough is not None
-    walkthrough.planned_visit_key = visit.key
-    session.add(walkthrough)
+    stored = session.get(Walkthrough, walkthrough_id)
+    assert stored is not None
+    stored.planned_visit_key = visit.key
+    session.add(stored)
     session.flush()
     return _day(session, visit)
 

@@ -3,12 +3,14 @@ the App Home), and how good a whole cycle would be (`rounds plan --explain`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from workflows.roster.models import School
 from workflows.rotation import planner
 from workflows.rotation.calendars import NoCalendars, RotationCalendars, busy_on_day
 from workflows.rotation.days import stored_day
@@ -90,11 +92,14 @@ def coverage(
     return Coverage(school_id, found.name, leader_id, since, len(caseload), tuple(lines))
 
 
-def coverage_for_leader(session: Session, *, leader_id: int, now: datetime) -> list[Coverage]:
-    """The leader's coverage at each school they lead, as of each school's own today."""
+def coverage_for_leader(
+    session: Session, *, leader_id: int, now: datetime, schools: Sequence[School] | None = None
+) -> list[Coverage]:
+    """The leader's coverage at each school they lead, as of each school's own today (`schools`: those
+    schools, when the caller has them already)."""
     return [
         coverage(session, school_id=s.id or 0, leader_id=leader_id, today=local_today(s, now))
-        for s in led_schools(session, leader_id)
+        for s in (schools if schools is not None else led_schools(session, leader_id))
     ]
 
 

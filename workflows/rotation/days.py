@@ -120,12 +120,14 @@ def leader_day(session: Session, *, school_id: int, leader_id: int, day: date) -
 
 
 def leader_days_today(
-    session: Session, *, leader_id: int, now: datetime
+    session: Session, *, leader_id: int, now: datetime, schools: Sequence[School] | None = None
 ) -> list[tuple[School, LeaderDay | None]]:
-    """For each school the person leads, today's stored day there (school-local today), or None."""
+    """For each school the person leads, today's stored day there (school-local today), or None.
+
+    `schools`: those schools, when the caller has them already (as `led_schools` reads them)."""
     return [
         (s, leader_day(session, school_id=s.id or 0, leader_id=leader_id, day=local_today(s, now)))
-        for s in led_schools(session, leader_id)
+        for s in (schools if schools is not None else led_schools(session, leader_id))
     ]
 
 

@@ -14,10 +14,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from workflows import privacy
-from workflows.frameworks.models import Form, Framework, LookFor
-from workflows.frameworks.service import RatingLevel, form_look_fors, rating_scale
+from workflows.frameworks.models import LookFor
+from workflows.frameworks.service import RatingLevel
 from workflows.privacy import Viewer
-from workflows.roster.models import ClassTeacher, Person, School, SchoolClass
+from workflows.reference.cache import FormRef, FrameworkVersion, LookForRef, reference_of
+from workflows.roster.models import ClassTeacher, Person, SchoolClass
 from workflows.walkthroughs import access
 from workflows.walkthroughs.choices import framework_for, look_fors_rated_or_on
 from workflows.walkthroughs.errors import EditedMeanwhile, Field, InvalidWalkthrough, NotAllowed, check_key
@@ -60,10 +61,29 @@ class Logged:
     revision: int
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A new walkthrough checked and shown as it will read, not written yet: everything is read before
+    the write, so the write transaction (on SQLite, the write lock) lasts only for its INSERTs."""
+
+    row: Walkthrough
+    ratings: dict[int, RatingLevel]
+    preview: WalkthroughView  # its id is not known before the INSERT: 0
+
+
 def log_walkthrough(
     session: Session, *, viewer: Viewer, key: str, entry: WalkthroughEntry, now: datetime
 ) -> Logged:
     """Store a visit once per `key`: Slack retries and double submits find the first one and change nothing."""
+    prepared = prepare_walkthrough(session, viewer=viewer, key=key, entry=entry, now=now)
+    return prepared if isinstance(prepared, Logged) else write_walkthrough(session, prepared)
+
+
+def prepare_walkthrough(
+    session: Session, *, viewer: Viewer, key: str, entry: WalkthroughEntry, now: datetime
+) -> Logged | Prepared:
+    """Check a new visit and build it, reading all there is to read; `Logged` (unchanged) when this
+    submission was stored already."""
     access.require_leader(viewer)
     existing = session.exec(select(Walkthrough).where(Walkthrough.idempotency_key == key)).first()
     if existing is not None:
@@ -72,7 +92,7 @@ def log_walkthrough(
         return Logged(walkthrough=view_of(session, existing), changed=False, revision=existing.revision)
     check_key(key, field=Field.EVIDENCE)
     checked = _check(session, viewer=viewer, entry=entry, now=now, editing=None)
-    school = session.get(School, checked.school_id)
+    school = reference_of(session).school(checked.school_id)
     assert school is not None
     walkthrough = Walkthrough(
         idempotency_key=key,
@@ -97,14 +117,21 @@ def log_walkthrough(
     )
     if walkthrough.share_with_teacher and _reaches_teacher(session, walkthrough):
         walkthrough.shared_at = now
-    # Everything is read before the first write: on SQLite the write lock is then held only briefly.
     preview = view_of(session, walkthrough, pending=checked.ratings)
+    return Prepared(row=walkthrough, ratings=checked.ratings, preview=preview)
+
+
+def write_walkthrough(session: Session, prepared: Prepared) -> Logged:
+    """The INSERTs of a prepared walkthrough: its row (the id comes back with it), then its ratings."""
+    walkthrough = prepared.row
     session.add(walkthrough)
     session.flush()
-    _write_ratings(session, walkthrough.id or 0, checked.ratings)
+    _write_ratings(session, walkthrough.id or 0, prepared.ratings)
     session.flush()
     return Logged(
-        walkthrough=replace(preview, id=walkthrough.id or 0), changed=True, revision=walkthrough.revision
+        walkthrough=replace(prepared.preview, id=walkthrough.id or 0),
+        changed=True,
+        revision=walkthrough.revision,
     )
 
 
@@ -277,7 +304,7 @@ def _check(
 
 def _ratings(
     submitted: Mapping[int, int | None],
-    look_fors: list[LookFor],
+    look_fors: list[LookForRef] | list[LookFor],
     scale: list[RatingLevel],
     errors: dict[str, str],
     *,
@@ -329,20 +356,21 @@ def _second_observer(
 
 def _form_for(
     session: Session, form_id: int | None, school_id: int | None, now: datetime, editing: Walkthrough | None
-) -> tuple[Framework | None, Form | None, list[LookFor], list[RatingLevel]]:
+) -> tuple[FrameworkVersion | None, FormRef | None, list[LookForRef] | list[LookFor], list[RatingLevel]]:
     """The form if it may be used now: an active form of the current framework (or the edited one's own)."""
-    form = session.get(Form, form_id) if form_id is not None else None
-    if form is None:
-        return None, None, [], []
-    framework = session.get(Framework, form.framework_id)
-    assert framework is not None
-    if editing is not None and editing.form_id == form.id:
-        look_fors = look_fors_rated_or_on(session, form.id or 0, editing.id or 0)
-        return framework, form, look_fors, rating_scale(framework)
+    reference = reference_of(session)
+    if editing is not None and editing.form_id == form_id:
+        framework = reference.framework(editing.framework_id)
+        form = framework.form(form_id) if framework is not None else None
+        if framework is None or form is None:
+            return None, None, [], []
+        look_fors = look_fors_rated_or_on(session, form.id, editing.id or 0)
+        return framework, form, look_fors, list(framework.scale)
     current = framework_for(session, school_id=school_id, now=now, create=False)
-    if form.retired or current is None or framework.id != current.id:
+    form = current.form(form_id) if current is not None and form_id is not None else None
+    if current is None or form is None or form.retired:
         return None, None, [], []
-    return framework, form, form_look_fors(session, form_id=form.id or 0), rating_scale(framework)
+    return current, form, list(current.look_fors_on(form.id)), list(current.scale)
 
 
 def _teaches(session: Session, teacher_id: int, school_id: int, class_id: int, period: str | None) -> bool:

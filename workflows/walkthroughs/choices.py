@@ -7,19 +7,16 @@ classroom rarely has to pick it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
+from sqlalchemy import case
 from sqlmodel import Session, col, select
 
-from workflows.frameworks.models import FormLookFor, Framework, FrameworkArea, LookFor
-from workflows.frameworks.service import (
-    active_forms,
-    current_framework,
-    ensure_default_framework,
-    form_look_fors,
-)
+from workflows.frameworks.models import FormLookFor, FrameworkArea, LookFor
+from workflows.frameworks.service import ensure_default_framework, form_look_fors
 from workflows.privacy import TeacherAtSchool
-from workflows.roster.models import BellPeriod, CalendarDay, ClassTeacher, School, SchoolClass
+from workflows.reference.cache import FrameworkVersion, SchoolCalendar, reference_of
+from workflows.roster.models import ClassTeacher, SchoolClass
 from workflows.walkthroughs.models import ConversationRole, Walkthrough, WalkthroughRating
 from workflows.walkthroughs.views import class_label, local_time
 
@@ -52,27 +49,39 @@ class LookForChoice:
 
 def framework_for(
     session: Session, *, school_id: int | None, now: datetime, create: bool = True
-) -> Framework:
+) -> FrameworkVersion:
     """The framework the school's district uses now; the default one is created on first need."""
+    reference = reference_of(session)
     district_id = None
     if school_id is not None:
-        school = session.get(School, school_id)
+        school = reference.school(school_id)
         district_id = school.district_id if school else None
-    framework = current_framework(session, district_id=district_id)
+    framework = reference.current_framework(district_id)
     if framework is None and create:
-        framework = ensure_default_framework(session, now=now)
+        created = ensure_default_framework(session, now=now)
+        framework = reference_of(session).framework(created.id or 0)
     return framework  # type: ignore[return-value]
 
 
-def form_choices(session: Session, framework: Framework) -> tuple[FormChoice, ...]:
-    forms = active_forms(session, framework_id=framework.id or 0)
-    return tuple(FormChoice(form_id=f.id or 0, name=f.name, focus=f.focus) for f in forms)
+def form_choices(framework: FrameworkVersion) -> tuple[FormChoice, ...]:
+    """The forms a leader can choose from, in the framework's order."""
+    return tuple(FormChoice(form_id=f.id, name=f.name, focus=f.focus) for f in framework.active_forms)
 
 
 def look_for_choices(
-    session: Session, form_id: int, *, rated_in: int | None = None
+    session: Session,
+    form_id: int,
+    *,
+    rated_in: int | None = None,
+    framework: FrameworkVersion | None = None,
 ) -> tuple[LookForChoice, ...]:
-    """The form's look-fors, in its order; for an edit (`rated_in`), also those rated then and retired since."""
+    """The form's look-fors, in its order; for an edit (`rated_in`), also those rated then and retired since.
+
+    With the `framework` the form belongs to, read from the reference data held in memory."""
+    if rated_in is None and framework is not None and framework.form(form_id) is not None:
+        return tuple(
+            LookForChoice(look_for_id=lf.id, text=lf.text, area=lf.area) for lf in framework.look_fors_on(form_id)
+        )
     if rated_in is not None:
         look_fors = look_fors_rated_or_on(session, form_id, rated_in)
         areas = {
@@ -140,10 +149,9 @@ def class_choices(
             col(SchoolClass.active).is_(True),
         )
     ).all()
-    school = session.get(School, teacher.school_id)
+    school = reference_of(session).school(teacher.school_id)
     assert school is not None
-    bells = _bells(session, school.id or 0)
-    order = {p.period: i for i, p in enumerate(b for b in bells if b.day_type == "regular")}
+    order = {p.period: i for i, p in enumerate(b for b in school.bells if b.day_type == "regular")}
     choices = sorted(
         (
             ClassChoice(class_id=c.id or 0, period=p, title=c.title, room=c.room)
@@ -156,22 +164,18 @@ def class_choices(
         (c for c in choices if c.class_id == class_id and (period is None or c.period == period)), None
     )
     if wanted is None and class_id is None:
-        now_period = period or period_now(session, school=school, now=now, bells=bells)
+        now_period = period or period_now(school=school, now=now)
         wanted = next((c for c in choices if now_period is not None and c.period == now_period), None)
     return tuple(choices), wanted
 
 
-def period_now(
-    session: Session, *, school: School, now: datetime, bells: list[BellPeriod] | None = None
-) -> str | None:
+def period_now(*, school: SchoolCalendar, now: datetime) -> str | None:
     """The period under way at the school now (or the one that ended last today), by its bell schedule."""
     local = local_time(now, school)
-    day_type = _day_type(session, school.id or 0, local.date())
+    day_type = school.day_type(local.date())
     if day_type is None:
         return None
-    periods = [
-        p for p in (bells if bells is not None else _bells(session, school.id or 0)) if p.day_type == day_type
-    ]
+    periods = [p for p in school.bells if p.day_type == day_type]
     moment = local.time()
     started = [p for p in periods if p.start <= moment]
     current = next((p for p in started if moment < p.end), None)
@@ -181,33 +185,14 @@ def period_now(
     return latest.period if latest is not None else None
 
 
-def _day_type(session: Session, school_id: int, day: date) -> str | None:
-    exception = session.exec(
-        select(CalendarDay).where(CalendarDay.school_id == school_id, CalendarDay.day == day)
-    ).first()
-    if exception is not None:
-        return None if exception.day_type == "none" else exception.day_type
-    return "regular" if day.weekday() < 5 else None
-
-
-def _bells(session: Session, school_id: int) -> list[BellPeriod]:
-    """Every bell period of the school, all kinds of day, earliest first."""
-    return list(
-        session.exec(
-            select(BellPeriod).where(BellPeriod.school_id == school_id).order_by(col(BellPeriod.start))
-        ).all()
-    )
-
-
 def usual_role(session: Session, *, observer_id: int, teacher_id: int | None) -> ConversationRole:
     """The conversation role to preset: the one the leader planned last time with this teacher, else their
     last one with anyone, else reflective (the coach's stance, the roadmap's usual start)."""
     mine = select(Walkthrough.planned_role).where(Walkthrough.observer_id == observer_id)
     latest = (col(Walkthrough.visited_at).desc(), col(Walkthrough.id).desc())
-    for query in ([mine.where(Walkthrough.teacher_id == teacher_id)] if teacher_id is not None else []) + [
-        mine
-    ]:
-        last = session.exec(query.order_by(*latest)).first()
-        if last is not None:
-            return ConversationRole(last)
-    return ConversationRole.REFLECTIVE
+    if teacher_id is not None:  # this teacher's first, in one query
+        with_teacher = case((col(Walkthrough.teacher_id) == teacher_id, 0), else_=1)
+        last = session.exec(mine.order_by(with_teacher, *latest).limit(1)).first()
+    else:
+        last = session.exec(mine.order_by(*latest).limit(1)).first()
+    return ConversationRole(last) if last is not None else ConversationRole.REFLECTIVE

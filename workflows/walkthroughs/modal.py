@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from workflows import privacy
-from workflows.frameworks.models import Form, Framework
-from workflows.frameworks.service import RatingLevel, rating_scale
+from workflows.frameworks.service import RatingLevel
 from workflows.privacy import TeacherAtSchool, Viewer
+from workflows.reference.cache import reference_of
 from workflows.roster.models import Person
 from workflows.walkthroughs import access
 from workflows.walkthroughs.choices import (
@@ -93,7 +93,7 @@ def start_walkthrough(
         school_id=school_id,
     )  # fmt: skip
     framework = framework_for(session, school_id=teacher.school_id if teacher else None, now=now)
-    forms = form_choices(session, framework)
+    forms = form_choices(framework)
     selected_form = _choose_form(forms, form_id) or forms[0]
     classes, selected = class_choices(session, teacher=teacher, now=now, class_id=class_id, period=period)
     draft = draft or Draft()
@@ -109,8 +109,8 @@ def start_walkthrough(
         selected_class=selected,
         forms=forms,
         selected_form=selected_form,
-        look_fors=look_for_choices(session, selected_form.form_id),
-        scale=tuple(rating_scale(framework)),
+        look_fors=look_for_choices(session, selected_form.form_id, framework=framework),
+        scale=framework.scale,
         draft=draft,
         planned_visit_key=planned_visit_key,
         paired_with_id=paired_with_id,
@@ -143,11 +143,13 @@ def edit_context(session: Session, *, viewer: Viewer, walkthrough_id: int, now: 
         session, viewer=viewer, teacher_id=walkthrough.teacher_id, school_id=walkthrough.school_id
     )
     teacher = found[0] if found else None
-    framework = session.get(Framework, walkthrough.framework_id)
-    form = session.get(Form, walkthrough.form_id)
-    assert framework is not None and form is not None
-    forms = form_choices(session, framework)
-    own = FormChoice(form_id=form.id or 0, name=form.name, focus=form.focus)
+    reference = reference_of(session)
+    framework = reference.framework(walkthrough.framework_id)
+    assert framework is not None
+    form = framework.form(walkthrough.form_id)
+    assert form is not None
+    forms = form_choices(framework)
+    own = FormChoice(form_id=form.id, name=form.name, focus=form.focus)
     if own not in forms:  # retired since: the edit keeps the form it was logged on
         forms = (own, *forms)
     classes, selected = class_choices(
@@ -162,7 +164,7 @@ def edit_context(session: Session, *, viewer: Viewer, walkthrough_id: int, now: 
         forms=forms,
         selected_form=own,
         look_fors=look_for_choices(session, own.form_id, rated_in=walkthrough.id),
-        scale=tuple(rating_scale(framework)),
+        scale=framework.scale,
         draft=Draft(
             evidence=walkthrough.evidence,
             strength=walkthrough.strength,

@@ -6,7 +6,7 @@ walkthroughs, a leader those at the schools they lead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from workflows import privacy
-from workflows.frameworks.models import Form, Framework, FrameworkArea, LookFor
-from workflows.frameworks.service import RatingLevel, rating_scale
+from workflows.frameworks.models import FrameworkArea, LookFor
+from workflows.frameworks.service import RatingLevel
 from workflows.privacy import Viewer
+from workflows.reference.cache import FrameworkVersion, LookForRef, SchoolCalendar, reference_of
 from workflows.roster.models import Person, School, SchoolClass
 from workflows.walkthroughs import access
 from workflows.walkthroughs.models import (
@@ -105,7 +106,7 @@ def teacher_history(session: Session, *, viewer: Viewer, limit: int = 15) -> lis
         .order_by(col(Walkthrough.visited_at).desc(), col(Walkthrough.id).desc())
         .limit(limit)
     ).all()
-    return [view_of(session, row) for row in rows]
+    return views_of(session, rows)
 
 
 def observer_recent(session: Session, *, viewer: Viewer, limit: int = 10) -> list[WalkthroughView]:
@@ -116,7 +117,7 @@ def observer_recent(session: Session, *, viewer: Viewer, limit: int = 10) -> lis
         .order_by(col(Walkthrough.visited_at).desc(), col(Walkthrough.id).desc())
         .limit(limit)
     ).all()
-    return [view_of(session, row) for row in rows]
+    return views_of(session, rows)
 
 
 def class_label(title: str, period: str | None, room: str | None) -> str:
@@ -135,7 +136,7 @@ def school_of(session: Session, walkthrough: Walkthrough) -> School:
     return school
 
 
-def local_time(moment: datetime, school: School) -> datetime:
+def local_time(moment: datetime, school: School | SchoolCalendar) -> datetime:
     """People read times on the school's clock, wherever the server runs."""
     return moment.astimezone(ZoneInfo(school.timezone))
 
@@ -143,22 +144,89 @@ def local_time(moment: datetime, school: School) -> datetime:
 def view_of(
     session: Session, walkthrough: Walkthrough, *, pending: Mapping[int, RatingLevel] | None = None
 ) -> WalkthroughView:
-    """The walkthrough as people read it; `pending`: its ratings, for one not written yet."""
-    school = school_of(session, walkthrough)
-    observer = session.get(Person, walkthrough.observer_id)
-    teacher = session.get(Person, walkthrough.teacher_id)
-    second = session.get(Person, walkthrough.second_observer_id) if walkthrough.second_observer_id else None
-    form = session.get(Form, walkthrough.form_id)
-    framework = session.get(Framework, walkthrough.framework_id)
-    assert observer is not None and teacher is not None and form is not None and framework is not None
+    """The walkthrough as people read it; `pending`: its ratings, for one not written yet.
+
+    The school, form and framework come from the reference data held in memory; people and the class
+    from the session (found without a query when the request loaded them already)."""
+    people = {
+        i: session.get(Person, i)
+        for i in (walkthrough.observer_id, walkthrough.teacher_id, walkthrough.second_observer_id)
+        if i
+    }
     school_class = session.get(SchoolClass, walkthrough.class_id) if walkthrough.class_id else None
     fresh = walkthrough.id is None
-    reflections = [] if fresh else _reflections(session, walkthrough.id or 0)
     conversation = (
         None
         if fresh
         else session.exec(select(Conversation).where(Conversation.walkthrough_id == walkthrough.id)).first()
     )
+    if pending is None:
+        ratings = session.exec(
+            select(WalkthroughRating).where(WalkthroughRating.walkthrough_id == walkthrough.id)
+        ).all()
+        given = {row.look_for_id: (row.value, row.observed) for row in ratings}
+    else:
+        given = {look_for_id: (level.value, level.observed) for look_for_id, level in pending.items()}
+    return _view(
+        session, walkthrough, people=people, school_class=school_class,
+        reflections=[] if fresh else _reflections(session, walkthrough.id or 0), conversation=conversation,
+        given=given,
+    )  # fmt: skip
+
+
+def views_of(session: Session, walkthroughs: Sequence[Walkthrough]) -> list[WalkthroughView]:
+    """Several stored walkthroughs as people read them (a history, a Home), in a few queries for them all."""
+    if not walkthroughs:
+        return []
+    ids = [w.id for w in walkthroughs]
+    person_ids = {i for w in walkthroughs for i in (w.observer_id, w.teacher_id, w.second_observer_id) if i}
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(sorted(person_ids))))}
+    class_ids = sorted({w.class_id for w in walkthroughs if w.class_id})
+    classes = (
+        {c.id: c for c in session.exec(select(SchoolClass).where(col(SchoolClass.id).in_(class_ids)))}
+        if class_ids
+        else {}
+    )
+    reflections: dict[int, list[Reflection]] = {}
+    for r in session.exec(
+        select(Reflection).where(col(Reflection.walkthrough_id).in_(ids)).order_by(col(Reflection.created_at))
+    ):
+        reflections.setdefault(r.walkthrough_id, []).append(r)
+    conversations: dict[int, Conversation] = {}
+    for c in session.exec(select(Conversation).where(col(Conversation.walkthrough_id).in_(ids))):
+        conversations.setdefault(c.walkthrough_id, c)
+    given: dict[int, dict[int, tuple[int, bool]]] = {}
+    for row in session.exec(select(WalkthroughRating).where(col(WalkthroughRating.walkthrough_id).in_(ids))):
+        given.setdefault(row.walkthrough_id, {})[row.look_for_id] = (row.value, row.observed)
+    return [
+        _view(
+            session, w, people=people, school_class=classes.get(w.class_id or 0),
+            reflections=reflections.get(w.id or 0, []), conversation=conversations.get(w.id or 0),
+            given=given.get(w.id or 0, {}),
+        )
+        for w in walkthroughs
+    ]
+
+
+def _view(
+    session: Session,
+    walkthrough: Walkthrough,
+    *,
+    people: Mapping[int, Person | None],
+    school_class: SchoolClass | None,
+    reflections: Sequence[Reflection],
+    conversation: Conversation | None,
+    given: Mapping[int, tuple[int, bool]],
+) -> WalkthroughView:
+    reference = reference_of(session)
+    school = reference.school(walkthrough.school_id)
+    framework = reference.framework(walkthrough.framework_id)
+    form = framework.form(walkthrough.form_id) if framework is not None else None
+    observer = people.get(walkthrough.observer_id)
+    teacher = people.get(walkthrough.teacher_id)
+    second = people.get(walkthrough.second_observer_id) if walkthrough.second_observer_id else None
+    assert school is not None and observer is not None and teacher is not None
+    assert form is not None and framework is not None
     return WalkthroughView(
         id=walkthrough.id or 0,
         revision=walkthrough.revision,
@@ -178,7 +246,7 @@ def view_of(
         else None,
         visited_at=local_time(walkthrough.visited_at, school),
         form_name=form.name,
-        ratings=_rated_look_fors(session, walkthrough, framework, pending),
+        ratings=_rated_look_fors(session, framework, given),
         evidence=walkthrough.evidence,
         strength=walkthrough.strength,
         next_step=walkthrough.next_step,
@@ -200,39 +268,38 @@ def view_of(
 
 
 def _rated_look_fors(
-    session: Session,
-    walkthrough: Walkthrough,
-    framework: Framework,
-    pending: Mapping[int, RatingLevel] | None,
+    session: Session, framework: FrameworkVersion, given: Mapping[int, tuple[int, bool]]
 ) -> tuple[RatedLookFor, ...]:
     """The ratings in the framework's order (area, then look-for), each with its level's label."""
-    labels = {level.value: level for level in rating_scale(framework)}
-    if pending is None:
-        rows = session.exec(
-            select(WalkthroughRating, LookFor, FrameworkArea)
-            .join(LookFor, col(LookFor.id) == WalkthroughRating.look_for_id)
-            .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
-            .where(WalkthroughRating.walkthrough_id == walkthrough.id)
-            .order_by(col(FrameworkArea.position), col(LookFor.position))
-        ).all()
-        rated = [(rating.value, rating.observed, look_for, area) for rating, look_for, area in rows]
-    else:
-        rows = session.exec(
-            select(LookFor, FrameworkArea)
-            .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
-            .where(col(LookFor.id).in_(sorted(pending)))
-            .order_by(col(FrameworkArea.position), col(LookFor.position))
-        ).all()
-        rated = [(pending[lf.id or 0].value, pending[lf.id or 0].observed, lf, area) for lf, area in rows]
+    labels = {level.value: level for level in framework.scale}
+    look_fors = [framework.look_fors[i] for i in given if i in framework.look_fors]
+    if len(look_fors) < len(given):  # rated on look-fors of another version: read them as stored
+        look_fors = _look_fors_of(session, given)
+    look_fors.sort(key=lambda lf: (lf.area_position, lf.position))
     return tuple(
         RatedLookFor(
-            area=area.name,
-            text=look_for.text,
-            label=labels[value].label if value in labels else str(value),
-            observed=observed,
+            area=lf.area,
+            text=lf.text,
+            label=labels[given[lf.id][0]].label if given[lf.id][0] in labels else str(given[lf.id][0]),
+            observed=given[lf.id][1],
         )
-        for value, observed, look_for, area in rated
+        for lf in look_fors
     )
+
+
+def _look_fors_of(session: Session, look_for_ids: Collection[int]) -> list[LookForRef]:
+    rows = session.exec(
+        select(LookFor, FrameworkArea)
+        .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
+        .where(col(LookFor.id).in_(sorted(look_for_ids)))
+    ).all()
+    return [
+        LookForRef(
+            id=lf.id or 0, framework_id=lf.framework_id, key=lf.key, text=lf.text, position=lf.position,
+            retired=lf.retired, area_id=lf.area_id, area=area.name, area_position=area.position,
+        )
+        for lf, area in rows
+    ]
 
 
 def _reflections(session: Session, walkthrough_id: int) -> list[Reflection]:
