@@ -17,6 +17,7 @@ from tests.walkthroughs.support import (
     filled_values,
     open_modal,
     show_more,
+    wait_for,
 )
 from workflows.db import Sessions, transaction
 from workflows.frameworks.service import ensure_default_framework
@@ -114,3 +115,34 @@ def test_the_first_modal_after_a_framework_load_reads_it_once(warm, slack, engin
     assert "Writing block" in str(reloaded["blocks"])
     assert first.count > COMMAND_BUDGET
     assert second.count <= COMMAND_BUDGET, second
+
+
+LEADER_HOME_BUDGET = 21
+TEACHER_HOME_BUDGET = 11
+
+
+def home_statements(app, slack, engine, user: str) -> Statements:
+    before = len(slack.calls_to("views.publish"))
+    with counted(engine) as shown:
+        app.driver.open_home(user)
+        wait_for(lambda: len(slack.calls_to("views.publish")) > before)
+    return shown
+
+
+def log(app, slack, times: int) -> None:
+    for _ in range(times):
+        view = open_modal(app.driver, slack, "ULEAD", "ben")
+        assert app.driver.submit_view("ULEAD", view, filled_values(view)).status_code == 200
+
+
+def test_the_homes_cost_the_same_with_one_walkthrough_or_five(warm, slack, engine):
+    log(warm, slack, 1)
+    one = {user: home_statements(warm, slack, engine, user) for user in ("ULEAD", "UBEN")}
+    log(warm, slack, 4)
+    five = {user: home_statements(warm, slack, engine, user) for user in ("ULEAD", "UBEN")}
+
+    assert five["ULEAD"].count <= LEADER_HOME_BUDGET, five["ULEAD"]
+    assert five["UBEN"].count <= TEACHER_HOME_BUDGET, five["UBEN"]
+    assert {u: s.count for u, s in one.items()} == {u: s.count for u, s in five.items()}
+    shown = slack.published_home("UBEN") or {}
+    assert str(shown).count("Students explained how they split 24 counters") == 5

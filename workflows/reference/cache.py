@@ -272,7 +272,17 @@ def _current_framework_id(session: Session, district_id: int | None) -> int | No
     return None
 
 
+def look_for_ref(look_for: LookFor, area: FrameworkArea) -> LookForRef:
+    return LookForRef(
+        id=look_for.id or 0, framework_id=look_for.framework_id, key=look_for.key, text=look_for.text,
+        position=look_for.position, retired=look_for.retired, area_id=look_for.area_id, area=area.name,
+        area_position=area.position,
+    )  # fmt: skip
+
+
 def _load_framework(session: Session, framework_id: int) -> FrameworkVersion | None:
+    from workflows.frameworks.service import rating_scale  # it writes through this module: imported late
+
     framework = session.get(Framework, framework_id)
     if framework is None:
         return None
@@ -305,15 +315,7 @@ def _load_framework(session: Session, framework_id: int) -> FrameworkVersion | N
         key=framework.key,
         name=framework.name,
         version=framework.version,
-        scale=tuple(
-            RatingLevel(
-                value=level["value"],
-                label=level["label"],
-                observed=level.get("observed", True),
-                description=level.get("description"),
-            )
-            for level in framework.rating_scale
-        ),
+        scale=tuple(rating_scale(framework)),
         areas=tuple(AreaRef(id=a.id or 0, key=a.key, name=a.name, position=a.position) for a in areas),
         forms=tuple(
             FormRef(
@@ -322,15 +324,7 @@ def _load_framework(session: Session, framework_id: int) -> FrameworkVersion | N
             )
             for f in forms
         ),
-        look_fors=MappingProxyType(
-            {
-                lf.id or 0: LookForRef(
-                    id=lf.id or 0, framework_id=lf.framework_id, key=lf.key, text=lf.text, position=lf.position,
-                    retired=lf.retired, area_id=lf.area_id, area=area.name, area_position=area.position,
-                )
-                for lf, area in look_fors
-            }
-        ),
+        look_fors=MappingProxyType({lf.id or 0: look_for_ref(lf, area) for lf, area in look_fors}),
         on_form=MappingProxyType({form_id: tuple(ids) for form_id, ids in on_form.items()}),
     )
 

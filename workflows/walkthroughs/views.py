@@ -17,7 +17,7 @@ from workflows import privacy
 from workflows.frameworks.models import FrameworkArea, LookFor
 from workflows.frameworks.service import RatingLevel
 from workflows.privacy import Viewer
-from workflows.reference.cache import FrameworkVersion, LookForRef, SchoolCalendar, reference_of
+from workflows.reference.cache import FrameworkVersion, LookForRef, SchoolCalendar, look_for_ref, reference_of
 from workflows.roster.models import Person, School, SchoolClass
 from workflows.walkthroughs import access
 from workflows.walkthroughs.models import (
@@ -293,13 +293,7 @@ def _look_fors_of(session: Session, look_for_ids: Collection[int]) -> list[LookF
         .join(FrameworkArea, col(FrameworkArea.id) == LookFor.area_id)
         .where(col(LookFor.id).in_(sorted(look_for_ids)))
     ).all()
-    return [
-        LookForRef(
-            id=lf.id or 0, framework_id=lf.framework_id, key=lf.key, text=lf.text, position=lf.position,
-            retired=lf.retired, area_id=lf.area_id, area=area.name, area_position=area.position,
-        )
-        for lf, area in rows
-    ]
+    return [look_for_ref(lf, area) for lf, area in rows]
 
 
 def _reflections(session: Session, walkthrough_id: int) -> list[Reflection]:
