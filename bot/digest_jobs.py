@@ -23,6 +23,7 @@ from sqlmodel import Session
 from bot import logs
 from bot.blocks import digests as blocks
 from bot.notices import digests as notices
+from bot.notices.leader_digest import queue_leader_digests
 from bot.runtime import Runtime
 from workflows.db import Sessions, transaction
 from workflows.digests.channels import channel_problems, school_leaders
@@ -84,8 +85,31 @@ def team_digests(
     return outcomes
 
 
-# The lead adds the leader's digest here at merge: the CLI and the scheduler run every kind in order.
-DIGEST_KINDS: tuple[DigestKind, ...] = (DigestKind("team", team_digests),)
+def leader_digests(
+    session: Session, *, school: School, week: date, dry_run: bool, now: datetime
+) -> list[DigestOutcome]:
+    """Each leader of the school: their own digest, queued once per leader and week (a leader of two schools
+    gets one). Dry, only a line saying whose: a leader's digest names teachers, and is for their eyes only."""
+    done = queue_leader_digests(session, week_start=week, school_id=school.id, dry_run=dry_run)
+    shown = _for_their_eyes if dry_run else (lambda message: message)
+    title = "{}'s weekly digest".format
+    return [
+        DigestOutcome("leader", school.id or 0, title(d.leader_name), shown(d.message), d.key, d.queued)
+        for d in done
+    ]
+
+
+def _for_their_eyes(message: dict) -> dict:
+    said = f"A DM of {len(message.get('blocks', []))} blocks, for the leader's eyes only: not printed."
+    return {"text": said, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": said}}]}
+
+
+TEAM_DIGESTS = DigestKind("team", team_digests)
+LEADER_DIGESTS = DigestKind("leader", leader_digests)
+# `rounds digest` sends both. The scheduler runs team digests at each school's digest time; leaders' digests
+# have their own job, at 07:00 before the morning DM (bot/leader_digest_jobs.py); the keys are shared, so
+# whichever comes first sends and the other sends nothing.
+DIGEST_KINDS: tuple[DigestKind, ...] = (TEAM_DIGESTS, LEADER_DIGESTS)
 
 
 def run_school_digests(
@@ -164,7 +188,9 @@ def run_due_digests(runtime: Runtime, calendars: RotationCalendars, school_id: i
         ):
             return []
     try:
-        outcomes = run_school_digests(runtime.sessions, school_id=school_id, week=digest_week(today), now=now)
+        outcomes = run_school_digests(
+            runtime.sessions, school_id=school_id, week=digest_week(today), now=now, kinds=(TEAM_DIGESTS,)
+        )
     except Exception:
         _log.exception("job %s school=%s day=%s outcome=error", DIGEST_JOB, school_id, today)
         with transaction(runtime.sessions) as session:

@@ -1,4 +1,4 @@
-"""`rounds digest`: --dry-run prints and sends nothing; a real run sends each digest once; bad arguments
+"""`rounds digest`: --dry-run prints and sends nothing; a real run sends each digest (teams', leaders') once; bad arguments
 get one clear line and exit 2."""
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ def test_dry_run_prints_the_digests_and_sends_nothing(school, sessions, slack, d
     assert not any(name in result.output for name in teacher_names())
     assert len(list(tmp_path.glob("*.png"))) == 3 and "chart: " in result.output
     assert len(slack.calls) == calls
+    # the leader's digest names teachers: a dry run says whose it is and prints none of it
+    assert "Lena Okafor's weekly digest — week of 2026-03-02 (not sent)" in result.output
+    assert "for the leader's eyes only: not printed" in result.output
 
 
 def test_a_run_sends_once_and_a_rerun_sends_nothing(school, sessions, slack, database_url, monkeypatch):
@@ -41,11 +44,13 @@ def test_a_run_sends_once_and_a_rerun_sends_nothing(school, sessions, slack, dat
     first = CliRunner().invoke(cli, ["digest", "--week", "2026-03-02", "--school", "s-maple"], env={"COLUMNS": "200"})
     assert "Grade 3 team — week of 2026-03-02: sent" in first.output
     assert "Grade 5 team — week of 2026-03-02: not sent (is_archived)" in first.output
+    assert "Lena Okafor's weekly digest — week of 2026-03-02: sent" in first.output  # the leader's, by DM
     assert first.exit_code == 1  # the archived channel's digest could not go
     posts = len(slack.messages(G3))
     again = CliRunner().invoke(cli, ["digest", "--week", "2026-03-06", "--school", "s-maple"], env={"COLUMNS": "200"})
     assert "Grade 3 team — week of 2026-03-02: already sent" in again.output
     assert len(slack.messages(G3)) == posts == 2  # the digest and its chart
+    assert "Lena Okafor's weekly digest — week of 2026-03-02: already sent" in again.output
 
 
 def test_bad_arguments_are_refused_with_a_clear_line(school, database_url, slack, monkeypatch):
