@@ -135,14 +135,16 @@ def feedback_modal(*, team_id: int, team_name: str, look_fors: Sequence[tuple[st
 def feedback_section(counts: FeedbackCounts, *, school_name: str) -> list[dict]:
     """The leader's Home: what teams said about the form since `counts.since`, counted by member."""
     header = {"type": "header", "text": plain(clip(f"Feedback on the walkthrough form: {school_name}", 150))}
+    return [header, {"type": "section", "text": mrkdwn(clip(feedback_text(counts), SECTION_MAX))}]
+
+
+def feedback_text(counts: FeedbackCounts) -> str:
+    """Each look-for the teams spoke of, with how many members said what (never who)."""
     lines = [
         f"• {escape(line.look_for)}: {FEEDBACK_NAMES[line.kind]}, {line.members} member{'s' if line.members != 1 else ''}"
         for line in counts.lines
     ]
-    return [
-        header,
-        {"type": "section", "text": mrkdwn(clip(f"Since {counts.since:%a %-d %b}:\n" + "\n".join(lines), SECTION_MAX))},
-    ]
+    return f"Since {counts.since:%a %-d %b}:\n" + "\n".join(lines)
 
 
 def channel_problem(*, team_name: str, channel: str, reason: str) -> dict:

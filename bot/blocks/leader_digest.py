@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from bot import ids
+from bot.blocks.digests import feedback_text
 from bot.blocks.elements import button, clip, escape, mrkdwn, plain
 from bot.blocks.roadmap import levels_blocks
 from bot.blocks.walkthroughs import ROLE_NAMES, day
@@ -177,8 +178,16 @@ def school_blocks(school: SchoolDigest) -> list[dict]:
         {"type": "section", "text": mrkdwn(clip(_visits(school), SECTION_MAX))},
         {"type": "section", "text": mrkdwn(clip(_pace_and_talk(school), SECTION_MAX))},
         {"type": "section", "text": mrkdwn(_picture(school.picture))},
+        *_form_feedback(school),
         *_review(school),
     ]
+
+
+def _form_feedback(school: SchoolDigest) -> list[dict]:
+    if not school.form_feedback.lines:
+        return []
+    text = "*Feedback on the walkthrough form* from the school's teams. " + feedback_text(school.form_feedback)
+    return [{"type": "section", "text": mrkdwn(clip(text, SECTION_MAX))}]
 
 
 def digest_blocks(digest: LeaderDigest) -> list[dict]:

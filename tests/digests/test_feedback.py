@@ -1,16 +1,21 @@
-"""A team member's "Feedback on the form", saved once per member and counted on the leader's App Home."""
+"""A team member's "Feedback on the form", saved once per member and counted on the leader's App Home and in
+their weekly digest."""
 
 from __future__ import annotations
 
 import json
 
+from sqlmodel import select
+
 from bot import ids
 from bot.demo.slack_requests import plain_text_value, radio_value, select_value
 from bot.digest_jobs import run_due_digests
+from bot.notices.leader_digest import queue_leader_digests
 from tests.coaching.support import home
 from tests.digests.support import G3, GRADE3, add_walkthroughs, school_id, term_weeks
 from tests.walkthroughs.support import click, wait_for
 from workflows.db import transaction
+from workflows.digests.models import FormFeedback
 from workflows.rotation.calendars import NoCalendars
 
 
@@ -57,6 +62,13 @@ def test_members_feedback_is_saved_once_each_and_counted_on_the_leaders_home(app
     shown = json.dumps(blocks[start : start + 2])
     assert f"{look_for[:40]}" in shown and "unclear, 2 members" in shown
     assert "Tess" not in shown and "Ugo" not in shown and "said it twice" not in shown  # counted, never who
+    # the leader's weekly digest of that week counts it the same way
+    with transaction(sessions) as session:
+        week = session.exec(select(FormFeedback.week_of)).first()
+        (digest,) = queue_leader_digests(session, week_start=week, school_id=school_id(session), dry_run=True)
+    said = json.dumps(digest.message)
+    assert "Feedback on the walkthrough form" in said and "unclear, 2 members" in said
+    assert "said it twice" not in said
 
 
 def test_a_missing_look_for_needs_a_note_and_outsiders_are_refused(app, sessions, slack, worker):

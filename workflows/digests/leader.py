@@ -15,6 +15,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from workflows import privacy
+from workflows.digests.feedback import FeedbackCounts, form_feedback_counts
 from workflows.digests.leader_calendar import YEAR_GOAL, SchoolYear, school_year
 from workflows.digests.leader_picture import DataPicture, data_picture
 from workflows.digests.leader_sql import epoch_seconds, local_seconds_of_day, time_seconds
@@ -64,6 +65,7 @@ class SchoolDigest:
     picture: DataPicture
     review: ReviewDue | None
     previous_review: PastReview | None
+    form_feedback: FeedbackCounts  # what the school's teams said about the form this week, counted
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ def _school(
         picture=data_picture(session, school_id=school_id, until=end),
         review=review_due(session, school_id=school_id, today=last_day or end),
         previous_review=previous_review(session, school_id=school_id),
+        form_feedback=form_feedback_counts(session, school_id=school_id, since=start),
     )
 
 
