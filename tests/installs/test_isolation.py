@@ -160,3 +160,31 @@ def test_a_person_of_one_workspace_is_a_stranger_in_the_other(districts):
     answer = lincoln.command(user(HILLSIDE, "LEAD"), ids.ROUNDS_COMMAND, "today")
     assert answer.status_code == 200
     assert "not on the roster" in answer.json()["text"]
+
+
+def test_a_coachs_question_reaches_their_own_districts_community_only(districts, sessions):
+    """Both districts call their community channel C0IPS: a Hillside coach's question is posted in Hillside's,
+    with Hillside's token, and Lincoln's channel and Lincoln's coach hear nothing of it."""
+    from workflows.community.channels import set_channel
+    from workflows.roster.models import District
+
+    for team in (LINCOLN, HILLSIDE):
+        districts.fake.add_channel("C0IPS", "ip-community", team_id=team)
+        with transaction(sessions) as session:
+            district = session.exec(select(District).where(District.workspace == team)).one()
+            set_channel(session, district_id=district.id, workspace=team, channel_id="C0IPS", name="ip-community",
+                        private=False, shared=False, set_by_id=None, now=TUESDAY_9AM)  # fmt: skip
+    hillside = driver_for(districts, HILLSIDE)
+    question = "How do your teachers run number talks with a wide range of readiness?"
+    assert hillside.command(user(HILLSIDE, "COACH"), ids.SHARE_COMMAND, f"question {question}").status_code == 200
+    worker(districts, sessions).drain(timeout=20)
+
+    posted = districts.fake.messages("C0IPS", team_id=HILLSIDE)
+    assert [m for m in posted if "number talks" in json.dumps(m)], "the question is in Hillside's channel"
+    posts = [c for c in districts.fake.calls_to("chat.postMessage") if c.args.get("channel") == "C0IPS"]
+    assert posts and all(c.team_id == HILLSIDE and c.token == bot_token_of(districts, HILLSIDE) for c in posts)
+    assert "number talks" not in json.dumps(districts.fake.messages("C0IPS", team_id=LINCOLN))
+    lincoln_coach = districts.fake.dm_channel_for(user(LINCOLN, "COACH"), team_id=LINCOLN)
+    assert lincoln_coach is None or "number talks" not in json.dumps(
+        districts.fake.messages(lincoln_coach, team_id=LINCOLN)
+    )
