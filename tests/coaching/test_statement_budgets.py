@@ -17,7 +17,7 @@ from workflows.frameworks.service import ensure_default_framework
 COMMAND_BUDGET = 4
 SUBMISSION_BUDGET = 9
 TYPE_AHEAD_BUDGET = 2
-COACH_HOME_BUDGET = 10
+COACH_HOME_BUDGET = 11  # 10 for coaching, and the community section looks up its channel (none set here)
 TEACHER_HOME_BUDGET = 15
 
 
