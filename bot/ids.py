@@ -157,6 +157,7 @@ DAYS_AWAY_SCHOOL_SELECT = "days_away_school_select"
 
 # Leader digest: the data review (seed 001, practice 5), opened from the digest DM or the App Home
 DATA_REVIEW_OPEN = "data_review_open"
+DATA_REVIEW_BLOCK = "data_review"  # the digest's data-review blocks: "data_review:<school id>:<n>"
 DATA_REVIEW_MODAL = "data_review_modal"
 DATA_REVIEW_STRENGTHS_BLOCK = "data_review_strengths"
 DATA_REVIEW_STRENGTHS_INPUT = "data_review_strengths_input"

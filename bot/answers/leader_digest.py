@@ -1,5 +1,5 @@
 """The leader digest's answers: the leader's "Your week" on the App Home (the digest of the week just
-ended, the same blocks as the DM), `/rounds roadmap`, and the district admin's roadmap distribution."""
+ended: the DM as delivered, or computed until it is), `/rounds roadmap`, and the district admin's roadmap distribution."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from sqlmodel import Session
 
 from bot.blocks import leader_digest as blocks
 from bot.blocks import roadmap as roadmap_blocks
+from bot.notices.leader_digest import digest_key
 from bot.runtime import Runtime
 from workflows import privacy
 from workflows.db import transaction
-from workflows.digests.leader import leader_digest
+from workflows.deliveries.service import get
+from workflows.digests.leader import leader_digest, week_end
+from workflows.digests.reviews import previous_review, review_due
 from workflows.privacy import Viewer
 from workflows.roadmap.levels import district_distribution, leader_placements
 from workflows.roster.service import StaffProfile
@@ -40,10 +43,17 @@ def home_digest(session: Session, profile: StaffProfile, now: datetime) -> list[
     if not profile.schools_where(Role.LEADER):
         return []
     viewer = Viewer.of(profile)
-    digest = leader_digest(
-        session, viewer=viewer, leader_id=viewer.person_id, week_start=last_week_start(_today(profile, now))
-    )
+    week = last_week_start(_today(profile, now))
+    sent = get(session, key=digest_key(viewer.person_id, week))
+    if sent is not None and sent.args.get("blocks"):  # the DM as delivered, its data review as it is now
+        return blocks.with_reviews_as_now(sent.args["blocks"], lambda school_id: _review_now(session, school_id, week))
+    digest = leader_digest(session, viewer=viewer, leader_id=viewer.person_id, week_start=week)
     return blocks.digest_blocks(digest) if digest is not None else blocks.no_digest_yet()
+
+
+def _review_now(session: Session, school_id: int, week: date) -> list[dict]:
+    due = review_due(session, school_id=school_id, today=week_end(week))
+    return blocks.review_blocks(school_id, due, previous_review(session, school_id=school_id))
 
 
 def home_distribution(session: Session, profile: StaffProfile, now: datetime) -> list[dict]:

@@ -4,6 +4,7 @@ review modal. Teachers are named here, and only here, because the digest goes to
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from bot import ids
 from bot.blocks.digests import feedback_text
@@ -144,9 +145,10 @@ def review_value(due: ReviewDue) -> str:
     return f"{due.school_id}:{due.sequence}"
 
 
-def _review(school: SchoolDigest) -> list[dict]:
-    due = school.review
-    blocks: list[dict] = []
+def review_blocks(school_id: int, due: ReviewDue | None, previous: PastReview | None) -> list[dict]:
+    """A school's data review in the digest: due (with its button), or the last one's decisions, or when the
+    first will be asked for. Always at least one block, each with a block_id naming the school, so the App
+    Home can show a delivered digest with its review as it stands now (`with_reviews_as_now`)."""
     if due is not None:
         text = (
             f"*A data review is due* ({escape(due.reason)}): look at the patterns above with your team, note the "
@@ -154,21 +156,38 @@ def _review(school: SchoolDigest) -> list[dict]:
         )
         if due.previous is not None:
             text += "\n" + _past(due.previous)
-        blocks.append({"type": "section", "text": mrkdwn(clip(text, SECTION_MAX))})
-        blocks.append(
+        found = [
+            {"type": "section", "text": mrkdwn(clip(text, SECTION_MAX))},
             {
                 "type": "actions",
                 "elements": [
                     button("Record the data review", ids.DATA_REVIEW_OPEN, review_value(due), style="primary")
                 ],
-            }
-        )
-    elif school.previous_review is not None:
-        text = _past(school.previous_review) + (
+            },
+        ]
+    elif previous is not None:
+        text = _past(previous) + (
             f"\nThe next review is due a month after it, or once {NEW_OBSERVATIONS} new observations are in."
         )
-        blocks.append({"type": "section", "text": mrkdwn(clip(text, SECTION_MAX))})
-    return blocks
+        found = [{"type": "section", "text": mrkdwn(clip(text, SECTION_MAX))}]
+    else:
+        found = [{"type": "context", "elements": [mrkdwn(
+            f"No data review yet: one is asked for a month after the first walkthroughs, or once {NEW_OBSERVATIONS} "
+            "are in."
+        )]}]  # fmt: skip
+    return [{**block, "block_id": f"{ids.DATA_REVIEW_BLOCK}:{school_id}:{n}"} for n, block in enumerate(found)]
+
+
+def with_reviews_as_now(blocks: list[dict], review_now: Callable[[int], list[dict]]) -> list[dict]:
+    """A delivered digest's blocks with each school's data review replaced by `review_now(school_id)`."""
+    shown: list[dict] = []
+    for block in blocks:
+        kind, _, rest = str(block.get("block_id", "")).partition(":")
+        if kind != ids.DATA_REVIEW_BLOCK:
+            shown.append(block)
+        elif rest.endswith(":0"):
+            shown += review_now(int(rest.split(":")[0]))
+    return shown
 
 
 def school_blocks(school: SchoolDigest) -> list[dict]:
@@ -179,7 +198,7 @@ def school_blocks(school: SchoolDigest) -> list[dict]:
         {"type": "section", "text": mrkdwn(clip(_pace_and_talk(school), SECTION_MAX))},
         {"type": "section", "text": mrkdwn(_picture(school.picture))},
         *_form_feedback(school),
-        *_review(school),
+        *review_blocks(school.school_id, school.review, school.previous_review),
     ]
 
 

@@ -3,6 +3,7 @@ its button opens the modal, the decisions are recorded once, and they come back 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -136,3 +137,27 @@ def test_the_review_button_after_the_review_was_recorded_says_so(app, slack, ses
     again = open_review(app, slack, "UMIA", digest_of(slack, "UMIA", "Mon 2 Mar"))
 
     assert "This data review has been recorded already, or none is due." in message_text(again)
+
+
+def test_the_home_shows_the_delivered_digest_with_its_review_as_it_is_now(app, slack, sessions, worker, engine):
+    """Once the DM is out, the Home shows it as delivered (not recomputed: a few statements, not fifty), and
+    its data review as it stands: recorded by Mia, Ada's Home shows the decisions, no longer the button."""
+    from tests.statements import counted
+
+    with counted(engine) as computing:
+        home(app.driver, slack, "ULEAD")  # before the DM: the digest is computed for the Home
+    run_digest_job(app.runtime, maple(sessions))
+    worker.drain(timeout=10)
+    digest = digest_of(slack, "ULEAD", "Mon 2 Mar")
+    with counted(engine) as opening:
+        before = home(app.driver, slack, "ULEAD")
+    start = next(i for i, b in enumerate(before["blocks"]) if b == digest["blocks"][0])
+    assert before["blocks"][start : start + len(digest["blocks"])] == digest["blocks"]
+    # the Home's own sections and the review as it is now; the digest itself is one read (87 when computed)
+    assert opening.count <= 28 and computing.count - opening.count >= 50, (computing.count, opening)
+
+    assert submit(app, "UMIA", open_review(app, slack, "UMIA", digest_of(slack, "UMIA", "Mon 2 Mar")),
+                  DECISIONS).text in ("", "null")  # fmt: skip
+    after = message_text(home(app.driver, slack, "ULEAD"))
+    assert DECISIONS in after and "A data review is due" not in after
+    assert "Record the data review" not in json.dumps(home(app.driver, slack, "ULEAD")["blocks"])

@@ -19,7 +19,7 @@ from workflows.db import Sessions
 from workflows.rotation.calendars import NoCalendars
 
 ROUNDS_TODAY_BUDGET = 13
-# 24 for the Home's own sections, and 52 for "Your week": last week's leader digest, recomputed at each opening
+# 24 for the Home's own sections, and 52 for "Your week": last week's leader digest, computed until delivered
 LEADER_HOME_BUDGET = 76
 
 
