@@ -117,9 +117,10 @@ def test_the_first_modal_after_a_framework_load_reads_it_once(warm, slack, engin
     assert second.count <= COMMAND_BUDGET, second
 
 
-# 21 for the Home's own sections, and 54 for "Your week": last week's leader digest, computed while it has not
-# been delivered (once it has, the Home shows the DM as delivered: tests/leader_digest/test_data_reviews.py)
-LEADER_HOME_BUDGET = 75
+# 21 for the Home's own sections, and 55 for "Your week": a look for last week's delivered digest, then, as it
+# has not been delivered here, the digest computed (once delivered, the Home shows the DM as it went:
+# tests/leader_digest/test_data_reviews.py)
+LEADER_HOME_BUDGET = 76
 TEACHER_HOME_BUDGET = 11
 
 
