@@ -31,13 +31,12 @@ from workflows.community.posts import post_view
 from workflows.community.roundup import weekly_roundup
 from workflows.community.waiting import mark_raised, questions_to_raise
 from workflows.db import transaction
-from workflows.deliveries.models import Delivery, DeliveryStatus
+from workflows.deliveries.service import refused_by_channel
 from workflows.roster.models import District, School
 from workflows.rotation.calendars import RotationCalendars
 from workflows.rotation.inputs import local_today, school_calendar, school_zone, schools
 from workflows.rotation.job_runs import record_job_run
 
-CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 NUDGE_JOB = "community_nudges"
 ROUNDUP_JOB = "community_roundup"
 ROUNDUP_TIME = time(15, 30)
@@ -73,13 +72,7 @@ def check_channels(runtime: Runtime) -> int:
     and each post's coach are told, once. Returns how many channels were newly marked."""
     marked = 0
     with transaction(runtime.sessions) as session:
-        failed = session.exec(
-            select(Delivery).where(
-                col(Delivery.key).startswith(notices.POST_PREFIX), Delivery.status == DeliveryStatus.FAILED.value,
-                col(Delivery.last_error).in_(sorted(CHANNEL_ERRORS)), Delivery.method == "chat.postMessage",
-            )
-        ).all()  # fmt: skip
-        for row in failed:
+        for row in refused_by_channel(session, key_prefix=notices.POST_PREFIX):
             rest = row.key.removeprefix(notices.POST_PREFIX)
             post = post_view(session, post_id=int(rest)) if rest.isdigit() else None
             community = channels.community(session, district_id=post.district_id) if post else None

@@ -32,7 +32,7 @@ from workflows.digests.team import digest_week, team_digest, teams_of
 from workflows.roster.models import School
 from workflows.rotation.calendars import RotationCalendars
 from workflows.rotation.inputs import is_school_day, school_zone, schools
-from workflows.rotation.job_runs import job_run, record_job_run
+from workflows.rotation.job_runs import forget_job_run, job_run, record_job_run
 
 DIGEST_JOB = "digests_weekly"
 SYNC_EVERY = timedelta(minutes=15)
@@ -194,14 +194,7 @@ def run_due_digests(runtime: Runtime, calendars: RotationCalendars, school_id: i
     except Exception:
         _log.exception("job %s school=%s day=%s outcome=error", DIGEST_JOB, school_id, today)
         with transaction(runtime.sessions) as session:
-            from sqlmodel import select
-
-            from workflows.rotation.job_runs import job_key
-            from workflows.rotation.models import JobRun
-
-            row = session.exec(select(JobRun).where(JobRun.key == job_key(DIGEST_JOB, school_id, today))).first()
-            if row is not None:
-                session.delete(row)  # tried again at the next tick
+            forget_job_run(session, job=DIGEST_JOB, school_id=school_id, day=today)  # tried again at the next tick
         raise
     runtime.wake_deliveries()
     return outcomes

@@ -145,6 +145,20 @@ def failed(session: Session, *, since: datetime | None = None) -> list[Delivery]
     return list(session.execute(query.order_by(_c.id.desc())).scalars())
 
 
+# Slack's refusals of a post in a channel Rounds cannot write in (archived, private without Rounds, Rounds not
+# a member): final for that message; the feature that sent it tells a person.
+CHANNEL_REFUSALS = frozenset({"not_in_channel", "is_archived", "channel_not_found"})
+
+
+def refused_by_channel(session: Session, *, key_prefix: str) -> list[Delivery]:
+    """Posts under `key_prefix` that Slack refused for their channel, oldest first."""
+    query = select(Delivery).where(
+        _c.key.startswith(key_prefix), _c.status == DeliveryStatus.FAILED.value,
+        _c.last_error.in_(sorted(CHANNEL_REFUSALS)), _c.method == "chat.postMessage",
+    )  # fmt: skip
+    return list(session.execute(query.order_by(_c.id)).scalars())
+
+
 def recent(session: Session, *, limit: int = 50) -> list[Delivery]:
     """The latest deliveries in any state, newest first."""
     return list(session.execute(select(Delivery).order_by(_c.id.desc()).limit(limit)).scalars())

@@ -9,13 +9,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from workflows.deliveries.models import Delivery, DeliveryStatus
+from workflows.deliveries.service import refused_by_channel
 from workflows.roster.models import Team
 from workflows.roster.service import school_leaders
 
-__all__ = ["CHANNEL_ERRORS", "ChannelProblem", "channel_problems", "school_leaders"]
-
-CHANNEL_ERRORS = frozenset({"not_in_channel", "is_archived", "channel_not_found"})
+__all__ = ["ChannelProblem", "channel_problems", "school_leaders"]
 
 
 @dataclass(frozen=True)
@@ -30,16 +28,7 @@ class ChannelProblem:
 
 def channel_problems(session: Session, *, school_ids: list[int] | None = None) -> list[ChannelProblem]:
     """Teams whose latest refused digest was refused for its channel (one per team and channel)."""
-    failed = session.exec(
-        select(Delivery.key, Delivery.last_error, Delivery.args)
-        .where(
-            col(Delivery.key).startswith("digest:team:"),
-            Delivery.status == DeliveryStatus.FAILED.value,
-            col(Delivery.last_error).in_(sorted(CHANNEL_ERRORS)),
-            Delivery.method == "chat.postMessage",
-        )
-        .order_by(col(Delivery.id))
-    ).all()
+    failed = [(row.key, row.last_error, row.args) for row in refused_by_channel(session, key_prefix="digest:team:")]
     by_team: dict[int, tuple[str, str]] = {}
     for key, error, args in failed:
         team_part = key.split(":")[2]

@@ -49,6 +49,13 @@ def job_run(session: Session, *, job: str, school_id: int, day: date) -> JobRun 
     return session.exec(select(JobRun).where(JobRun.key == job_key(job, school_id, day))).first()
 
 
+def forget_job_run(session: Session, *, job: str, school_id: int, day: date) -> None:
+    """A run that failed is forgotten, so the next tick of the scheduler tries it again."""
+    row = job_run(session, job=job, school_id=school_id, day=day)
+    if row is not None:
+        session.delete(row)
+
+
 def job_runs(session: Session, *, job: str, day: date | None = None) -> list[JobRun]:
     query = select(JobRun).where(JobRun.job == job)
     if day is not None:
