@@ -62,14 +62,13 @@ def build_server(
         body = await slack_http.read_body(request)
         if isinstance(body, slack_http.Refusal):
             return refused(body, started)
-        refusal = slack_http.check_signed(verifier, body, request.headers) or slack_http.check_shape(
-            body, request.headers.get("content-type")
-        )
-        if refusal is not None:
-            return refused(refusal, started)
+        refusal = slack_http.check_signed(verifier, body, request.headers)
+        signed = refusal or slack_http.parse_signed(body, request.headers.get("content-type"))
+        if isinstance(signed, slack_http.Refusal):
+            return refused(signed, started)
         # Bolt's dispatch runs the listener to its end; keep it off the event loop, a few at a time.
         async with turns:
-            bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+            bolt_response = await run_in_threadpool(app.dispatch, slack_http.bolt_request(request, signed))
         return to_starlette_response(bolt_response)
 
     flow = app.oauth_flow

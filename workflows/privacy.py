@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, Select, bindparam, false, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -234,39 +236,50 @@ def teachers_visible_to(
     led = sorted(viewer.led_school_ids if schools is None else schools)
     if not led:
         return []
+    words = query_words(query)
+    statement = _teachers_statement(
+        words=len(words), by_slack=slack_user_id is not None, by_id=teacher_id is not None,
+        by_school=school_id is not None,
+    )  # fmt: skip
+    params: dict[str, Any] = {"schools": led, "limit": limit, "workspace": viewer.workspace}
+    params |= {f"word{i}": f"%{_like_escaped(word)}%" for i, word in enumerate(words)}
+    params |= {"slack_user_id": slack_user_id, "teacher_id": teacher_id, "school_id": school_id}
+    return [
+        TeacherAtSchool(person.id or 0, school_id, person.name, school_name, person.slack_user_id)
+        for person, school_id, school_name in session.execute(statement, params)
+    ]
+
+
+@cache
+def _teachers_statement(*, words: int, by_slack: bool, by_id: bool, by_school: bool) -> Select:
+    """The query of `teachers_visible_to` for one shape of question, built once (see `workflows.db`)."""
     statement = (
-        select(Person, School)
+        sa_select(Person, School.id, School.name)  # the teacher loaded: the caller's next steps read them
         .join(StaffRole, col(StaffRole.person_id) == Person.id)
         .join(School, col(School.id) == StaffRole.school_id)
         .where(
             col(StaffRole.role) == Role.TEACHER.value,
-            col(StaffRole.school_id).in_(led),
+            col(StaffRole.school_id).in_(bindparam("schools", expanding=True)),
             col(Person.active).is_(True),
         )
     )
-    for word in query_words(query):
-        statement = statement.where(col(Person.search_name).contains(word, autoescape=True))
-    if slack_user_id is not None:
+    for i in range(words):
+        statement = statement.where(col(Person.search_name).like(bindparam(f"word{i}"), escape="/"))
+    if by_slack:
         statement = statement.where(
-            Person.workspace == viewer.workspace, Person.slack_user_id == slack_user_id
+            Person.workspace == bindparam("workspace"), Person.slack_user_id == bindparam("slack_user_id")
         )
-    if teacher_id is not None:
-        statement = statement.where(Person.id == teacher_id)
-    if school_id is not None:
-        statement = statement.where(School.id == school_id)
-    statement = statement.order_by(
+    if by_id:
+        statement = statement.where(Person.id == bindparam("teacher_id"))
+    if by_school:
+        statement = statement.where(School.id == bindparam("school_id"))
+    return statement.order_by(
         col(Person.given_name), col(Person.family_name), col(Person.id), col(School.name)
-    )
-    return [
-        TeacherAtSchool(
-            teacher_id=person.id or 0,
-            school_id=school.id or 0,
-            name=person.name,
-            school_name=school.name,
-            slack_user_id=person.slack_user_id,
-        )
-        for person, school in session.exec(statement.limit(limit)).all()
-    ]
+    ).limit(bindparam("limit"))
+
+
+def _like_escaped(word: str) -> str:
+    return word.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def can_observe(session: Session, *, viewer: Viewer, teacher_id: int, school_id: int) -> bool:

@@ -87,6 +87,25 @@ def test_a_retried_or_double_submitted_modal_is_stored_and_sent_once(app, slack,
     assert _count(sessions, Delivery) == 2
 
 
+# Everything form-encoding escapes, and what it doesn't: the endpoint decodes Slack's payload itself.
+TYPED = 'Pairs wrote "50% + 20% = 70%" & 3/4 = 0.75;\nZoë\'s group 😀 used a\\b  chart  '
+
+
+def test_evidence_with_symbols_accents_and_line_breaks_reaches_the_teacher_as_typed(
+    app, slack, sessions, worker
+):
+    view = open_modal(app.driver, slack, "ULEAD", "ben")
+
+    assert app.driver.submit_view("ULEAD", view, filled_values(view, evidence=TYPED)).status_code == 200
+
+    with sessions() as session:
+        assert session.exec(select(Walkthrough.evidence)).one() == TYPED.strip()
+    worker.drain(timeout=10)
+    [dm] = dm_messages(slack, "UBEN")
+    assert 'Pairs wrote "50% + 20% = 70%" & 3/4 = 0.75;' in message_text(dm)
+    assert "Zoë's group 😀 used a\\b  chart" in message_text(dm)
+
+
 def test_the_type_ahead_offers_matching_teachers_at_the_leaders_schools_only(app, slack):
     options = app.driver.options(
         "ULEAD", ids.WALKTHROUGH_TEACHER_SELECT, block_id=ids.WALKTHROUGH_TEACHER_BLOCK, value="lind"

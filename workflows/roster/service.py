@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import Select, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from workflows.reference.cache import bump_generation, generation_column
@@ -421,21 +423,23 @@ def identify(
     Only the workspace's own roster is searched: nothing of another workspace is ever found. One query
     for someone already linked: the person, their schools and roles, and the reference generation.
     """
-    in_workspace = Person.workspace == workspace
-    rows = _profile_rows(session, in_workspace, Person.slack_user_id == slack_user_id, col(Person.active))
+    rows = _profile_rows(session, by_slack=True, workspace=workspace, slack_user_id=slack_user_id)
     if not rows and emails is not None:
         email = _email(emails.email_for_user(slack_user_id))
         if email:
             person = session.exec(
                 select(Person).where(
-                    in_workspace, Person.email == email, Person.active, col(Person.slack_user_id).is_(None)
+                    Person.workspace == workspace,
+                    Person.email == email,
+                    Person.active,
+                    col(Person.slack_user_id).is_(None),
                 )
             ).first()
             if person is not None:
                 person.slack_user_id = slack_user_id
                 session.add(person)
                 session.flush()
-                rows = _profile_rows(session, col(Person.id) == person.id)
+                rows = _profile_rows(session, by_slack=False, person_id=person.id)
     if not rows:
         return None
     person = rows[0][0]
@@ -467,12 +471,25 @@ def school_leaders(session: Session, *, school_id: int) -> list[Person]:
     )
 
 
-def _profile_rows(session: Session, *where: Any) -> list[tuple[Person, School | None, str | None, int]]:
-    """One person (by a unique condition) with each of their roles and its school."""
+def _profile_rows(
+    session: Session, *, by_slack: bool, **params: Any
+) -> list[tuple[Person, School | None, str | None, int]]:
+    """One person (an active one by workspace and Slack id, or any by id) with each role and its school."""
+    return list(session.execute(_profile_statement(by_slack=by_slack), params).all())  # type: ignore[arg-type]
+
+
+@cache
+def _profile_statement(*, by_slack: bool) -> Select:
+    """The query of `identify`, built once (see `workflows.db`): the caller of every request is found by it."""
     statement = (
-        select(Person, School, StaffRole.role, generation_column())
+        sa_select(Person, School, StaffRole.role, generation_column())
         .outerjoin(StaffRole, col(StaffRole.person_id) == Person.id)
         .outerjoin(School, col(School.id) == StaffRole.school_id)
-        .where(*where)
     )
-    return list(session.exec(statement).all())  # type: ignore[call-overload, arg-type]
+    if not by_slack:
+        return statement.where(col(Person.id) == bindparam("person_id"))
+    return statement.where(
+        Person.workspace == bindparam("workspace"),
+        Person.slack_user_id == bindparam("slack_user_id"),
+        col(Person.active),
+    )

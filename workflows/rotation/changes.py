@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from functools import cache
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflows.roster.models import Person
 from workflows.rotation import planner
@@ -248,15 +250,25 @@ def visit_logged(session: Session, *, walkthrough_id: int, now: datetime) -> Lea
 def visit_to_log(session: Session, walkthrough: Walkthrough) -> PlannedVisit | None:
     """The planned visit a walkthrough logs, if it is still planned: read before the walkthrough is written
     (the walkthrough may not have an id yet)."""
-    visit = session.exec(
-        select(PlannedVisit).where(
-            PlannedVisit.school_id == walkthrough.school_id,
-            PlannedVisit.day == walkthrough.visit_date,
-            PlannedVisit.leader_id == walkthrough.observer_id,
-            PlannedVisit.teacher_id == walkthrough.teacher_id,
-        )
-    ).first()
+    params = {
+        "school_id": walkthrough.school_id,
+        "day": walkthrough.visit_date,
+        "leader_id": walkthrough.observer_id,
+        "teacher_id": walkthrough.teacher_id,
+    }
+    visit = session.exec(_planned_statement(), params=params).first()
     return visit if visit is not None and visit.status == VisitStatus.PLANNED else None
+
+
+@cache
+def _planned_statement() -> SelectOfScalar[PlannedVisit]:
+    """The leader's planned visit to a teacher on a day; built once (see `workflows.db`)."""
+    return select(PlannedVisit).where(
+        PlannedVisit.school_id == bindparam("school_id"),
+        PlannedVisit.day == bindparam("day"),
+        PlannedVisit.leader_id == bindparam("leader_id"),
+        PlannedVisit.teacher_id == bindparam("teacher_id"),
+    )
 
 
 def log_planned_visit(

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflows import privacy
 from workflows.frameworks.models import LookFor
@@ -85,7 +87,7 @@ def prepare_walkthrough(
     """Check a new visit and build it, reading all there is to read; `Logged` (unchanged) when this
     submission was stored already."""
     access.require_leader(viewer)
-    existing = session.exec(select(Walkthrough).where(Walkthrough.idempotency_key == key)).first()
+    existing = session.exec(_by_key_statement(), params={"key": key}).first()
     if existing is not None:
         if existing.observer_id != viewer.person_id:
             raise NotAllowed("that walkthrough was logged by someone else")
@@ -374,18 +376,31 @@ def _form_for(
 
 
 def _teaches(session: Session, teacher_id: int, school_id: int, class_id: int, period: str | None) -> bool:
-    school_class = session.exec(
-        select(SchoolClass)
-        .join(ClassTeacher, col(ClassTeacher.class_id) == SchoolClass.id)
-        .where(
-            SchoolClass.id == class_id,
-            SchoolClass.school_id == school_id,
-            ClassTeacher.person_id == teacher_id,
-        )
-    ).first()
+    params = {"class_id": class_id, "school_id": school_id, "teacher_id": teacher_id}
+    school_class = session.exec(_taught_statement(), params=params).first()
     if school_class is None:
         return False
     return period in school_class.periods if school_class.periods else period is None
+
+
+@cache
+def _by_key_statement() -> SelectOfScalar[Walkthrough]:
+    """The walkthrough stored under a submission's idempotency key; built once (see `workflows.db`)."""
+    return select(Walkthrough).where(Walkthrough.idempotency_key == bindparam("key"))
+
+
+@cache
+def _taught_statement() -> SelectOfScalar[SchoolClass]:
+    """A class of the school's that the teacher teaches; built once."""
+    return (
+        select(SchoolClass)
+        .join(ClassTeacher, col(ClassTeacher.class_id) == SchoolClass.id)
+        .where(
+            SchoolClass.id == bindparam("class_id"),
+            SchoolClass.school_id == bindparam("school_id"),
+            ClassTeacher.person_id == bindparam("teacher_id"),
+        )
+    )
 
 
 def _reaches_teacher(session: Session, walkthrough: Walkthrough) -> bool:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import case
+from sqlalchemy import bindparam, case
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflows.frameworks.models import FormLookFor, FrameworkArea, LookFor
 from workflows.frameworks.service import ensure_default_framework, form_look_fors
@@ -141,13 +143,7 @@ def class_choices(
     if teacher is None:
         return (), None
     classes = session.exec(
-        select(SchoolClass)
-        .join(ClassTeacher, col(ClassTeacher.class_id) == SchoolClass.id)
-        .where(
-            ClassTeacher.person_id == teacher.teacher_id,
-            SchoolClass.school_id == teacher.school_id,
-            col(SchoolClass.active).is_(True),
-        )
+        _classes_statement(), params={"teacher_id": teacher.teacher_id, "school_id": teacher.school_id}
     ).all()
     school = reference_of(session).school(teacher.school_id)
     assert school is not None
@@ -169,6 +165,20 @@ def class_choices(
     return tuple(choices), wanted
 
 
+@cache
+def _classes_statement() -> SelectOfScalar[SchoolClass]:
+    """A teacher's active classes at one school; built once (see `workflows.db`)."""
+    return (
+        select(SchoolClass)
+        .join(ClassTeacher, col(ClassTeacher.class_id) == SchoolClass.id)
+        .where(
+            ClassTeacher.person_id == bindparam("teacher_id"),
+            SchoolClass.school_id == bindparam("school_id"),
+            col(SchoolClass.active).is_(True),
+        )
+    )
+
+
 def period_now(*, school: SchoolCalendar, now: datetime) -> str | None:
     """The period under way at the school now (or the one that ended last today), by its bell schedule."""
     local = local_time(now, school)
@@ -188,11 +198,16 @@ def period_now(*, school: SchoolCalendar, now: datetime) -> str | None:
 def usual_role(session: Session, *, observer_id: int, teacher_id: int | None) -> ConversationRole:
     """The conversation role to preset: the one the leader planned last time with this teacher, else their
     last one with anyone, else reflective (the coach's stance, the roadmap's usual start)."""
-    mine = select(Walkthrough.planned_role).where(Walkthrough.observer_id == observer_id)
-    latest = (col(Walkthrough.visited_at).desc(), col(Walkthrough.id).desc())
-    if teacher_id is not None:  # this teacher's first, in one query
-        with_teacher = case((col(Walkthrough.teacher_id) == teacher_id, 0), else_=1)
-        last = session.exec(mine.order_by(with_teacher, *latest).limit(1)).first()
-    else:
-        last = session.exec(mine.order_by(*latest).limit(1)).first()
+    statement = _last_role_statement(this_teacher_first=teacher_id is not None)
+    last = session.exec(statement, params={"observer_id": observer_id, "teacher_id": teacher_id}).first()
     return ConversationRole(last) if last is not None else ConversationRole.REFLECTIVE
+
+
+@cache
+def _last_role_statement(*, this_teacher_first: bool) -> SelectOfScalar[str]:
+    """The observer's latest planned role (with one teacher's first, in one query); built once."""
+    latest = [col(Walkthrough.visited_at).desc(), col(Walkthrough.id).desc()]
+    if this_teacher_first:
+        latest.insert(0, case((col(Walkthrough.teacher_id) == bindparam("teacher_id"), 0), else_=1))
+    mine = select(Walkthrough.planned_role).where(Walkthrough.observer_id == bindparam("observer_id"))
+    return mine.order_by(*latest).limit(1)
