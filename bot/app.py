@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.listener_matcher import ListenerMatcher
+from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_sdk import WebClient
 
 from bot import listeners, logs
@@ -37,6 +39,19 @@ class KeptAck(Ack):
             self.__dict__["_kept"] = value
 
 
+class BodyMatcher(ListenerMatcher):
+    """One of Bolt's built-in matchers (a command's name, an action_id, a callback_id…), asked with the
+    body it reads. Bolt asks every listener in turn until one matches, each time building the matcher's
+    arguments by inspection: about 15 µs a listener, so the 50th of Rounds' 70 listeners paid ~0.8 ms
+    before it ran."""
+
+    def __init__(self, builtin: BuiltinListenerMatcher) -> None:
+        self.func = builtin.func
+
+    def matches(self, req: BoltRequest, resp: BoltResponse) -> bool:
+        return bool(self.func(body=req.body))
+
+
 def keep_acknowledgements(context: BoltContext, next: Callable[[], None]) -> None:
     context["ack"] = KeptAck()
     next()
@@ -56,6 +71,11 @@ class RoundsApp(App):
         logs.log_slack_request(req.body, status=response.status, started=started)
         self.metrics.observe_request(req.body, status=response.status, seconds=time.perf_counter() - started)
         return response
+
+    def _register_listener(self, functions: Any, primary_matcher: ListenerMatcher, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(primary_matcher, BuiltinListenerMatcher) and primary_matcher.arg_names == ["body"]:
+            primary_matcher = BodyMatcher(primary_matcher)
+        return super()._register_listener(functions, primary_matcher, *args, **kwargs)
 
     def _init_context(self, req: BoltRequest) -> None:
         """Bolt gives each request a new plain ``WebClient``; ours shares the app client's connections."""
