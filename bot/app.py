@@ -12,13 +12,14 @@ from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_sdk import WebClient
 
 from bot import listeners, logs
-from bot.callers import resolve_caller
+from bot.callers import REQUEST_SESSION, RequestSession, resolve_caller
 from bot.errors import register_error_handler
 from bot.installations import installation_store
 from bot.metrics import Metrics
 from bot.oauth import oauth_settings
 from bot.runtime import Runtime
 from bot.slack_connections import KeptAliveWebClient
+from workflows.db import Sessions
 
 
 class KeptAck(Ack):
@@ -61,13 +62,19 @@ class RoundsApp(App):
     """Bolt's App, plus one log line and one latency observation per request (HTTP and Socket Mode alike,
     rejected ones included). `metrics` is what `GET /metrics` serves."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sessions: Sessions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.sessions = sessions
         self.metrics = Metrics()
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
-        response = super().dispatch(req)
+        request = RequestSession(self.sessions)
+        req.context[REQUEST_SESSION] = request
+        try:
+            response = super().dispatch(req)
+        finally:
+            request.close()
         logs.log_slack_request(req.body, status=response.status, started=started)
         self.metrics.observe_request(req.body, status=response.status, seconds=time.perf_counter() - started)
         return response
@@ -99,6 +106,7 @@ def build_app(runtime: Runtime, *, client: WebClient) -> App:
         store = installation_store(runtime.settings, runtime.sessions, clock=runtime.clock)
         oauth = {"oauth_settings": oauth_settings(runtime, store), "installation_store_bot_only": True}
     app = RoundsApp(
+        sessions=runtime.sessions,
         client=client,
         signing_secret=runtime.settings.secret("slack_signing_secret"),
         request_verification_enabled=True,

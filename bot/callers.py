@@ -26,6 +26,7 @@ from workflows.workspaces.models import DEFAULT_WORKSPACE
 from workflows.workspaces.service import workspace_key
 
 CALLER = "caller"
+REQUEST_SESSION = "rounds.request_session"
 
 
 class NotOnRoster(Refusal):
@@ -40,6 +41,7 @@ class Caller:
     workspace: str
     slack_user_id: str | None
     profile: StaffProfile | None
+    request: RequestSession | None = None  # the request's session, where the profile was read
 
     @property
     def viewer(self) -> Viewer | None:
@@ -52,7 +54,10 @@ class Caller:
         return Viewer.of(self.profile)
 
     def transaction(self, sessions: Sessions) -> AbstractContextManager[Session]:
-        """A listener's transaction that reuses what the middleware read (`reusing`)."""
+        """A listener's transaction, where what the middleware read is found without a query: the
+        request's own (`RequestSession.transaction`), or else one that `reusing` prepares."""
+        if self.request is not None:
+            return self.request.transaction(self.profile)
         return reusing(sessions, self.profile)
 
     def known(self) -> StaffProfile:
@@ -76,6 +81,50 @@ def reusing(sessions: Sessions, profile: StaffProfile | None) -> Iterator[Sessio
             held.append(session.merge(profile.person, load=False))
             held.extend(session.merge(s.school, load=False) for s in profile.schools)
         yield session
+
+
+class RequestSession:
+    """The database session of one Slack request: `RoundsApp.dispatch` makes it, the middleware opens
+    it, and it is closed when the request ends.
+
+    The middleware reads the caller in a transaction it begins; the listener's first `Caller.transaction`
+    carries on in that same transaction and commits it. So a request costs one BEGIN … COMMIT on one
+    pooled connection, not two (on PostgreSQL, three round trips fewer), and what the caller's read
+    loaded is in the session already. A later `Caller.transaction` begins a transaction of its own. A
+    listener that never asks for one leaves the read to be rolled back when the request ends.
+    """
+
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+        self._session: Session | None = None
+        self._carried_on = False
+
+    def begin(self) -> Session:
+        """The session, in a new transaction: the middleware's."""
+        if self._session is None:
+            self._session = self._sessions()
+            hold_loaded(self._session)
+        self._session.begin()
+        return self._session
+
+    @contextmanager
+    def transaction(self, profile: StaffProfile | None) -> Iterator[Session]:
+        session = self._session if self._session is not None else self.begin()
+        if self._carried_on or not session.in_transaction():
+            session.begin()
+        self._carried_on = True
+        if profile is not None and profile.reference_generation is not None:
+            seen_generation(session, profile.reference_generation)
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
 
 
 def caller_of(context: BoltContext) -> Caller:
@@ -106,12 +155,21 @@ def resolve_caller(runtime: Runtime) -> Callable[..., None]:
     def middleware(context: BoltContext, body: dict, next: Callable[[], None]) -> None:
         user_id = _user_of(body)
         workspace = request_workspace(runtime, context)
+        request: RequestSession | None = context.get(REQUEST_SESSION)
         profile = None
-        if user_id is not None:
+        if user_id is not None and request is not None:
+            session = request.begin()
+            profile = identify(session, workspace=workspace, slack_user_id=user_id)
+            if profile is None and context.client is not None:  # first contact: linked by email, for good
+                directory = SlackUserDirectory(context.client)
+                profile = identify(session, workspace=workspace, slack_user_id=user_id, emails=directory)
+                session.commit()
+                session.begin()
+        elif user_id is not None:  # a dispatch of Bolt's own, without Rounds' request session
             with transaction(runtime.sessions) as session:
                 directory = SlackUserDirectory(context.client) if context.client is not None else None
                 profile = identify(session, workspace=workspace, slack_user_id=user_id, emails=directory)
-        context[CALLER] = Caller(workspace=workspace, slack_user_id=user_id, profile=profile)
+        context[CALLER] = Caller(workspace=workspace, slack_user_id=user_id, profile=profile, request=request)
         next()
 
     return middleware

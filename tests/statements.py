@@ -1,7 +1,8 @@
 """Counting the SQL statements a request costs, as the database sees them (a count is deterministic).
 
 `counted(engine)` records every statement the engine sends to the database while the block runs, from any
-thread (Bolt runs listeners on its own pool), so a test can hold a surface to its budget.
+thread (Bolt runs listeners on its own pool), and the transactions and pooled connections they took, so a
+test can hold a surface to its budget.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ class Statements:
     """The statements sent while counting, in order."""
 
     sent: list[str] = field(default_factory=list)
+    transactions: int = 0  # BEGINs, whether sent as a statement or implied by the driver
+    connections: int = 0  # connections taken from the pool
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, statement: str) -> None:
@@ -44,8 +47,20 @@ def counted(engine: Engine) -> Iterator[Statements]:
     def record(_conn, _cursor, statement, _parameters, _context, executemany):  # type: ignore[no-untyped-def]
         found.add(statement)
 
-    event.listen(engine, "before_cursor_execute", record)
+    def began(_conn) -> None:  # type: ignore[no-untyped-def]
+        with found._lock:
+            found.transactions += 1
+
+    def checked_out(*_: object) -> None:
+        with found._lock:
+            found.connections += 1
+
+    listeners = ((engine, "before_cursor_execute", record), (engine, "begin", began))
+    listeners += ((engine.pool, "checkout", checked_out),)
+    for target, name, function in listeners:
+        event.listen(target, name, function)
     try:
         yield found
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for target, name, function in listeners:
+            event.remove(target, name, function)

@@ -34,6 +34,7 @@ def test_the_coach_command_costs_at_most_four_statements(warm, slack, engine):
         view = open_log(warm.driver, slack, "UCOACH", "ben")
 
     assert command.count <= COMMAND_BUDGET, command
+    assert (command.transactions, command.connections) == (1, 1)
     assert command.of_kind("SELECT") == command.sent
     assert "Ben Lindqvist" in str(view["blocks"])
 
@@ -46,6 +47,7 @@ def test_saving_coaching_costs_at_most_nine_statements(warm, slack, engine, work
 
     assert response.status_code == 200 and response.text in ("", "null"), response.text
     assert submission.count <= SUBMISSION_BUDGET, submission
+    assert (submission.transactions, submission.connections) == (1, 1)
     assert len(submission.of_kind("INSERT INTO delivery")) == 1  # the teacher's DM and the receipt at once
     worker.drain(timeout=10)
     assert "Sentence stems on every desk" in str(dm_messages(slack, "UBEN")[-1])

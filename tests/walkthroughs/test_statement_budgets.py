@@ -48,6 +48,7 @@ def test_the_walkthrough_command_costs_at_most_four_statements(warm, slack, engi
         view = open_modal(warm.driver, slack, "ULEAD", "ben")
 
     assert command.count <= COMMAND_BUDGET, command
+    assert (command.transactions, command.connections) == (1, 1)  # the caller read in the listener's
     assert command.of_kind("SELECT") == command.sent  # opening a modal writes nothing
     assert "Ben Lindqvist" in str(view["blocks"])  # the teacher named, the class meeting now, the form
     assert "Grade 3 Math · period 1" in str(view["blocks"])
@@ -61,6 +62,7 @@ def test_saving_a_walkthrough_costs_at_most_eight_statements_reads_first(warm, s
 
     assert response.status_code == 200 and response.text in ("", "null"), response.text
     assert submission.count <= SUBMISSION_BUDGET, submission
+    assert (submission.transactions, submission.connections) == (1, 1)
     assert reads_then_writes(submission), submission
     assert len(submission.of_kind("INSERT INTO delivery")) == 1  # both messages, one INSERT … RETURNING
     worker.drain(timeout=10)

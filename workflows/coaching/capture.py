@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflows import privacy
 from workflows.coaching import access
@@ -85,7 +88,7 @@ class Logged:
 def log_entry(session: Session, *, viewer: Viewer, key: str, entry: EntrySubmission, now: datetime) -> Logged:
     """Store an entry once per `key`: Slack retries and double submits find the first and change nothing."""
     access.require_coach(viewer)
-    existing = session.exec(select(CoachingEntry).where(CoachingEntry.idempotency_key == key)).first()
+    existing = session.exec(_by_key_statement(), params={"key": key}).first()
     if existing is not None:
         if existing.coach_id != viewer.person_id:
             raise NotAllowed("that entry was logged by someone else")
@@ -341,13 +344,24 @@ def _write_parts(
         )
         for position, (text, on) in enumerate(checked.steps, start=1)
     )
-    session.add_all(EntryLookFor(entry_id=entry_id, look_for_id=lf) for lf in checked.look_for_ids)
-    session.add_all(NeedsTag(entry_id=entry_id, tag=tag, label=label) for tag, label in checked.needs)
+    if checked.look_for_ids:  # one INSERT each, without an object per row: nothing reads them back here
+        look_fors = [{"entry_id": entry_id, "look_for_id": lf} for lf in checked.look_for_ids]
+        session.execute(insert(EntryLookFor), look_fors)
+    if checked.needs:
+        session.execute(
+            insert(NeedsTag), [{"entry_id": entry_id, "tag": tag, "label": label} for tag, label in checked.needs]
+        )
     session.add_all(steps)
     session.flush()
     return WrittenParts(
         look_for_ids=tuple(checked.look_for_ids), steps=steps, needs=tuple(label for _, label in checked.needs)
     )
+
+
+@cache
+def _by_key_statement() -> SelectOfScalar[CoachingEntry]:
+    """The entry stored under a submission's idempotency key; built once (see `workflows.db`)."""
+    return select(CoachingEntry).where(CoachingEntry.idempotency_key == bindparam("key"))
 
 
 def _kind(value: str | None) -> CoachingKind | None:

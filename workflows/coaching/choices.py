@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflows.coaching.models import CoachingCycle, CycleStatus
 from workflows.coaching.settings import SchoolCoaching
@@ -63,16 +66,21 @@ def need_options(
 
 def open_cycles(session: Session, *, coach_id: int, teacher_id: int, school_id: int) -> list[CoachingCycle]:
     """The coach's cycles with the teacher that are not completed: the active one first."""
-    rows = session.exec(
-        select(CoachingCycle).where(
-            CoachingCycle.coach_id == coach_id,
-            CoachingCycle.teacher_id == teacher_id,
-            CoachingCycle.school_id == school_id,
-            col(CoachingCycle.status) != CycleStatus.COMPLETED.value,
-        )
-    ).all()
+    params = {"coach_id": coach_id, "teacher_id": teacher_id, "school_id": school_id}
+    rows = session.exec(_open_cycles_statement(), params=params).all()
     return sorted(
         rows, key=lambda c: (c.status != CycleStatus.ACTIVE, -c.started_on.toordinal(), -(c.id or 0))
+    )
+
+
+@cache
+def _open_cycles_statement() -> SelectOfScalar[CoachingCycle]:
+    """A coach's cycles with a teacher at a school, not completed; built once (see `workflows.db`)."""
+    return select(CoachingCycle).where(
+        CoachingCycle.coach_id == bindparam("coach_id"),
+        CoachingCycle.teacher_id == bindparam("teacher_id"),
+        CoachingCycle.school_id == bindparam("school_id"),
+        col(CoachingCycle.status) != CycleStatus.COMPLETED.value,
     )
 
 
