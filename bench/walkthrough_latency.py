@@ -329,9 +329,11 @@ def _stats(url: str) -> dict[str, float]:
 
 
 def measure(
-    *, single: int = 40, per_user_concurrent: int = 8, database_url: str | None = None
+    *, single: int = 200, per_user_concurrent: int = 25, database_url: str | None = None
 ) -> list[Timing]:
-    """Run the three apps through both interactions at 1 and 20 users; seconds per sample."""
+    """Run the three apps through both interactions at 1 and 20 users; seconds per sample. 200 samples at
+    1 user and 500 at 20, so that a p99 is a percentile (with 160 samples it was the second-slowest one,
+    and the same app's p99 moved by 1.5× from one run to the next)."""
     timings: list[Timing] = []
     with _world(database_url) as world, tempfile.TemporaryDirectory(prefix="rounds-floor-") as scratch:
         signer = SlackRequestSigner(SECRET)

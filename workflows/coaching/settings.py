@@ -18,7 +18,7 @@ from workflows.coaching.models import (
     TAG_MAX,
     CoachingSettings,
 )
-from workflows.db import per_transaction
+from workflows.reference.cache import bump_generation, reference_of
 
 MAX_PHASES = 8
 MAX_OWN_TAGS = 20
@@ -69,12 +69,11 @@ _SETTINGS = "coaching_settings"
 
 
 def coaching_settings(session: Session, *, school_id: int) -> SchoolCoaching:
-    """A school's coaching settings, read once per transaction (a school without a row of its own has the
-    defaults, which the session could not remember by itself)."""
-    known = per_transaction(session, _SETTINGS)
-    if school_id not in known:
-        known[school_id] = _of(school_id, session.get(CoachingSettings, school_id))
-    return known[school_id]
+    """A school's coaching settings (a school without a row of its own has the defaults), read once per
+    reference generation and process: every change of them bumps the generation."""
+    return reference_of(session).remembered(
+        _SETTINGS, school_id, lambda: _of(school_id, session.get(CoachingSettings, school_id))
+    )
 
 
 def coaching_settings_of(session: Session, *, school_ids: list[int]) -> dict[int, SchoolCoaching]:
@@ -122,6 +121,7 @@ def update_coaching_settings(
     weekday = current.reflection_weekday if reflection_weekday is None else reflection_weekday
     if not 0 <= weekday <= 6:
         raise InvalidSettings("the reflection day is a day of the week")
+    bump_generation(session)  # every process reads the school's settings again
     row = session.get(CoachingSettings, school_id) or CoachingSettings(school_id=school_id, updated_at=now)
     row.phases, row.cadence_days, row.needs_tags = list(new_phases), list(new_cadence), list(tags)
     row.reflection_weekday = weekday
@@ -129,7 +129,6 @@ def update_coaching_settings(
     row.updated_at = now
     session.add(row)
     session.flush()
-    per_transaction(session, _SETTINGS).pop(school_id, None)
     return _of(school_id, row)
 
 

@@ -1,7 +1,8 @@
 """Reference data read once per version and shared by every request of a process.
 
 What changes only with a framework load or a roster import (a framework version with its forms, look-fors
-and scale; a school with its bell schedule and day types) is held in memory as immutable snapshots, keyed
+and scale; a school with its bell schedule and day types), or with a setting written as rarely (a school's
+coaching settings, `Reference.remembered`), is held in memory as immutable snapshots, keyed
 by the reference generation: one counter row that `load_framework` and `apply_roster` bump in their own
 transaction. A request learns the generation with a query it needs anyway (the caller's profile, see
 `bot/callers.py`) or with one cheap SELECT, and a process whose snapshots are older drops them all and reads
@@ -14,10 +15,11 @@ the shared snapshots: what it sees may yet be rolled back.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from types import MappingProxyType
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func, literal
 from sqlalchemy import select as sa_select
@@ -29,6 +31,8 @@ from workflows.frameworks.models import Form, FormLookFor, Framework, FrameworkA
 from workflows.frameworks.spec import RatingLevel
 from workflows.reference.models import ROW_ID, ReferenceGeneration
 from workflows.roster.models import BellPeriod, CalendarDay, School
+
+T = TypeVar("T")
 
 CACHE = "rounds.reference_cache"
 GENERATION = "rounds.reference_generation"
@@ -142,6 +146,7 @@ class _Store:
     frameworks: dict[int, FrameworkVersion] = field(default_factory=dict)
     current: dict[int | None, int | None] = field(default_factory=dict)  # district → framework id
     schools: dict[int, SchoolCalendar | None] = field(default_factory=dict)
+    features: dict[tuple[str, object], object] = field(default_factory=dict)  # see `Reference.remembered`
 
 
 class ReferenceCache:
@@ -215,6 +220,17 @@ class Reference:
             return self._store.schools[school_id]
         found = _load_school(self._session, school_id)
         self._remember("schools", school_id, found)
+        return found
+
+
+    def remembered(self, kind: str, key: object, load: Callable[[], T]) -> T:
+        """A feature's own immutable snapshot of data that changes only with the generation (a school's
+        coaching settings, say): read by `load` once per generation and process. Whatever writes that data
+        bumps the generation (`bump_generation`) in the same transaction."""
+        if self._store is not None and (kind, key) in self._store.features:
+            return self._store.features[(kind, key)]  # type: ignore[return-value]
+        found = load()
+        self._remember("features", (kind, key), found)
         return found
 
 
