@@ -14,8 +14,8 @@ from tests.walkthroughs.support import TUESDAY_PERIOD_1, dm_messages
 from workflows.db import Sessions, transaction
 from workflows.frameworks.service import ensure_default_framework
 
-COMMAND_BUDGET = 4
-SUBMISSION_BUDGET = 9
+COMMAND_BUDGET = 3
+SUBMISSION_BUDGET = 8
 TYPE_AHEAD_BUDGET = 2
 COACH_HOME_BUDGET = 11  # 10 for coaching, and the community section looks up its channel (none set here)
 TEACHER_HOME_BUDGET = 15
@@ -29,7 +29,7 @@ def warm(app, slack, sessions: Sessions):
     return app
 
 
-def test_the_coach_command_costs_at_most_four_statements(warm, slack, engine):
+def test_the_coach_command_costs_at_most_three_statements(warm, slack, engine):
     with counted(engine) as command:
         view = open_log(warm.driver, slack, "UCOACH", "ben")
 
@@ -39,7 +39,7 @@ def test_the_coach_command_costs_at_most_four_statements(warm, slack, engine):
     assert "Ben Lindqvist" in str(view["blocks"])
 
 
-def test_saving_coaching_costs_at_most_nine_statements(warm, slack, engine, worker):
+def test_saving_coaching_costs_at_most_eight_statements(warm, slack, engine, worker):
     view = open_log(warm.driver, slack, "UCOACH", "ben")
 
     with counted(engine) as submission:
