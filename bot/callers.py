@@ -155,9 +155,9 @@ def resolve_caller(runtime: Runtime) -> Callable[..., None]:
     def middleware(context: BoltContext, body: dict, next: Callable[[], None]) -> None:
         user_id = _user_of(body)
         workspace = request_workspace(runtime, context)
-        request: RequestSession | None = context.get(REQUEST_SESSION)
+        request: RequestSession = context[REQUEST_SESSION]  # see `bot.app.RoundsApp.dispatch`
         profile = None
-        if user_id is not None and request is not None:
+        if user_id is not None:
             session = request.begin()
             profile = identify(session, workspace=workspace, slack_user_id=user_id)
             if profile is None and context.client is not None:  # first contact: linked by email, for good
@@ -165,10 +165,6 @@ def resolve_caller(runtime: Runtime) -> Callable[..., None]:
                 profile = identify(session, workspace=workspace, slack_user_id=user_id, emails=directory)
                 session.commit()
                 session.begin()
-        elif user_id is not None:  # a dispatch of Bolt's own, without Rounds' request session
-            with transaction(runtime.sessions) as session:
-                directory = SlackUserDirectory(context.client) if context.client is not None else None
-                profile = identify(session, workspace=workspace, slack_user_id=user_id, emails=directory)
         context[CALLER] = Caller(workspace=workspace, slack_user_id=user_id, profile=profile, request=request)
         next()
 

@@ -63,7 +63,7 @@ def build_server(
         if isinstance(body, slack_http.Refusal):
             return refused(body, started)
         refusal = slack_http.check_signed(verifier, body, request.headers)
-        signed = refusal or slack_http.parse_signed(body, request.headers.get("content-type"))
+        signed = refusal if refusal is not None else slack_http.parse_signed(body, request.headers.get("content-type"))
         if isinstance(signed, slack_http.Refusal):
             return refused(signed, started)
         # Bolt's dispatch runs the listener to its end; keep it off the event loop, a few at a time.

@@ -1,4 +1,9 @@
-"""Engines and sessions. Built by factories so each process and each test owns its own."""
+"""Engines and sessions. Built by factories so each process and each test owns its own.
+
+A query on a request's path is built once, by a `functools.cache`d function beside its use that returns it
+with `bindparam`s for what changes (`_profile_statement` in `workflows/roster/service.py`, say): composing
+a `select` costs more CPU than SQLAlchemy's cached compilation and the database's answer together.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +41,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 HELD = "rounds.held"
-PER_TRANSACTION = "rounds.per_transaction"
 
 
 def make_sessions(engine: Engine) -> Sessions:
@@ -46,19 +50,9 @@ def make_sessions(engine: Engine) -> Sessions:
     sessions = sessionmaker(engine, class_=Session, expire_on_commit=False, info={CACHE: ReferenceCache()})
     for ended in ("after_commit", "after_rollback"):
         event.listen(sessions, ended, forget_transaction)
-        event.listen(sessions, ended, _forget_per_transaction)
     event.listen(sessions, "loaded_as_persistent", _hold)
     event.listen(sessions, "pending_to_persistent", _hold)
     return sessions
-
-
-def per_transaction(session: Session, name: str) -> dict[Any, Any]:
-    """A memo that lasts until the session's transaction ends (a commit or a rollback forgets it)."""
-    return session.info.setdefault(PER_TRANSACTION, {}).setdefault(name, {})
-
-
-def _forget_per_transaction(session: Session) -> None:
-    session.info.pop(PER_TRANSACTION, None)
 
 
 def hold_loaded(session: Session) -> None:
