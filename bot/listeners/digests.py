@@ -16,8 +16,6 @@ from bot.runtime import Runtime
 from bot.walkthrough_requests import ModalState
 from workflows.db import transaction
 from workflows.digests.feedback import InvalidFeedback, feedback_form, save_feedback
-from workflows.roster.models import School, Team
-from workflows.walkthroughs.views import local_time
 
 FIELD_BLOCKS = {
     "look_for": ids.DIGEST_FEEDBACK_LOOK_FOR_BLOCK,
@@ -46,15 +44,12 @@ def register(app: App, runtime: Runtime) -> None:
         now = runtime.clock()
         try:
             with transaction(runtime.sessions) as session:
-                team_id = known(as_int(view.get("private_metadata")))
-                team = session.get(Team, team_id)
-                school = session.get(School, team.school_id) if team else None
                 save_feedback(
-                    session, viewer=viewer, team_id=team_id,
+                    session, viewer=viewer, team_id=known(as_int(view.get("private_metadata"))),
                     look_for=state.selected(ids.DIGEST_FEEDBACK_LOOK_FOR_BLOCK, ids.DIGEST_FEEDBACK_LOOK_FOR_INPUT),
                     kind=state.selected(ids.DIGEST_FEEDBACK_KIND_BLOCK, ids.DIGEST_FEEDBACK_KIND_INPUT),
                     note=state.text(ids.DIGEST_FEEDBACK_NOTE_BLOCK, ids.DIGEST_FEEDBACK_NOTE_INPUT),
-                    now=now, today=local_time(now, school).date() if school else now.date(),
+                    now=now,
                 )  # fmt: skip
         except InvalidFeedback as invalid:
             raise FieldErrors({FIELD_BLOCKS[k]: v for k, v in invalid.errors.items()}) from None

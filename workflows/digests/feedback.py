@@ -20,6 +20,7 @@ from workflows.frameworks.models import FrameworkArea, LookFor
 from workflows.frameworks.service import current_framework
 from workflows.refusals import Refusal
 from workflows.roster.models import School, Team, TeamMember
+from workflows.walkthroughs.views import local_time
 
 MISSING = "-"  # the modal's "a look-for the form is missing"
 
@@ -88,10 +89,13 @@ def feedback_form(session: Session, *, viewer: privacy.Viewer, team_id: int) -> 
 
 def save_feedback(
     session: Session, *, viewer: privacy.Viewer, team_id: int, look_for: str | None, kind: str | None, note: str,
-    now: datetime, today: date,
+    now: datetime,
 ) -> FormFeedback:  # fmt: skip
-    """Save one member's word on one look-for, once: a second time updates the note."""
+    """Save one member's word on one look-for, once: a second time updates the note. It counts for the
+    week it is on the school's own clock."""
     team = _team_of(session, viewer=viewer, team_id=team_id)
+    school = session.get(School, team.school_id)
+    today = local_time(now, school).date() if school is not None else now.date()
     errors: dict[str, str] = {}
     keys = {key for key, _, _ in _look_fors(session, school_id=team.school_id)}
     if look_for != MISSING and look_for not in keys:
