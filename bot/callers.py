@@ -92,6 +92,10 @@ class RequestSession:
     pooled connection, not two (on PostgreSQL, three round trips fewer), and what the caller's read
     loaded is in the session already. A later `Caller.transaction` begins a transaction of its own. A
     listener that never asks for one leaves the read to be rolled back when the request ends.
+
+    Carrying on is safe because each statement sees what is committed when it runs (PostgreSQL's READ
+    COMMITTED; pysqlite begins a transaction only at the first write): a listener that saved a change
+    through a session of its own and then publishes the Home with `caller.transaction` reads the change.
     """
 
     def __init__(self, sessions: Sessions) -> None:
