@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.blocks.help import NOT_ON_ROSTER
 from bot.runtime import Runtime
 from bot.slack_directory import SlackUserDirectory
-from workflows.db import HELD, Sessions, hold_loaded, transaction
+from workflows.db import Sessions, hold_loaded
 from workflows.privacy import Viewer
 from workflows.reference.cache import seen_generation
 from workflows.refusals import Refusal
@@ -41,7 +41,7 @@ class Caller:
     workspace: str
     slack_user_id: str | None
     profile: StaffProfile | None
-    request: RequestSession | None = None  # the request's session, where the profile was read
+    request: RequestSession  # the request's session, where the profile was read
 
     @property
     def viewer(self) -> Viewer | None:
@@ -53,34 +53,16 @@ class Caller:
             raise NotOnRoster()
         return Viewer.of(self.profile)
 
-    def transaction(self, sessions: Sessions) -> AbstractContextManager[Session]:
-        """A listener's transaction, where what the middleware read is found without a query: the
-        request's own (`RequestSession.transaction`), or else one that `reusing` prepares."""
-        if self.request is not None:
-            return self.request.transaction(self.profile)
-        return reusing(sessions, self.profile)
+    def transaction(self) -> AbstractContextManager[Session]:
+        """A listener's transaction, where what the middleware read is found without a query (see
+        `RequestSession.transaction`)."""
+        return self.request.transaction(self.profile)
 
     def known(self) -> StaffProfile:
         """The caller's roster profile; `NotOnRoster` for anyone else."""
         if self.profile is None:
             raise NotOnRoster()
         return self.profile
-
-
-@contextmanager
-def reusing(sessions: Sessions, profile: StaffProfile | None) -> Iterator[Session]:
-    """A transaction that reuses what the middleware read: the caller's person and schools are in the
-    session already (no query fetches them again), the reference generation read with them is the
-    session's, and what the request loads stays found (`hold_loaded`) until it ends."""
-    with transaction(sessions) as session:
-        hold_loaded(session)
-        if profile is not None:
-            if profile.reference_generation is not None:
-                seen_generation(session, profile.reference_generation)
-            held = session.info[HELD]
-            held.append(session.merge(profile.person, load=False))
-            held.extend(session.merge(s.school, load=False) for s in profile.schools)
-        yield session
 
 
 class RequestSession:

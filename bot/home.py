@@ -74,6 +74,6 @@ def publish_home(runtime: Runtime, client: WebClient, caller: Caller) -> None:
     """Build and publish someone's Home now (on opening it; features call it after a change there)."""
     if caller.slack_user_id is None:
         return
-    with caller.transaction(runtime.sessions) as session:
+    with caller.transaction() as session:
         view = home_for(session, caller.profile, runtime.clock())
     client.views_publish(user_id=caller.slack_user_id, view=view)

@@ -78,19 +78,20 @@ def in_transaction(
     sessions: Sessions,
     work: Callable[[Session], T],
     *,
-    opening: Callable[[Sessions], AbstractContextManager[Session]] = transaction,
+    opening: Callable[[], AbstractContextManager[Session]] | None = None,
 ) -> T:
     """Run `work` in a transaction; when a concurrent duplicate wins the race, run it once more.
 
     Slack retries and double clicks arrive together; the second run finds the row the first one wrote (by
     its idempotency key) and changes nothing. `opening`: how the transaction is opened (a caller's, see
-    `bot.callers.Caller.transaction`).
+    `bot.callers.Caller.transaction`); by default, a new one of `sessions`.
     """
+    open_one = opening if opening is not None else (lambda: transaction(sessions))
     try:
-        with opening(sessions) as session:
+        with open_one() as session:
             return work(session)
     except (IntegrityError, OperationalError):
-        with opening(sessions) as session:
+        with open_one() as session:
             return work(session)
 
 

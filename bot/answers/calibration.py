@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from bot.blocks import calibration as blocks
+from bot.callers import Caller
 from bot.runtime import Runtime
 from workflows.privacy import Viewer, led_schools
-from workflows.roster.service import StaffProfile
 from workflows.walkthroughs.calibration import calibration_for_leader
 
 
-def answer(runtime: Runtime, profile: StaffProfile, _rest: str) -> dict:
+def answer(runtime: Runtime, caller: Caller, _rest: str) -> dict:
     """One read for the schools the person leads, then the message; leaders only."""
+    profile = caller.known()
     if not Viewer.of(profile).leads_a_school:
         return blocks.leaders_only()
     schools = sorted(school.name for school in led_schools(profile))

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bot.blocks import coaching_home as home_blocks
 from bot.blocks import coaching_reports as report_blocks
+from bot.callers import Caller
 from bot.runtime import Runtime
 from workflows import privacy
 from workflows.coaching.cycles import coach_cycles, teacher_cycles
@@ -46,9 +47,10 @@ def teacher_home(session: Session, profile: StaffProfile, now: datetime) -> list
     )
 
 
-def pd_needs_answer(runtime: Runtime, profile: StaffProfile, _rest: str) -> dict:
+def pd_needs_answer(runtime: Runtime, caller: Caller, _rest: str) -> dict:
     """`/rounds pd-needs`: the needs of each school the person leads or coaches at; others are told who
     it is for."""
+    profile = caller.known()
     viewer = Viewer.of(profile)
     school_ids = sorted(
         s

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from bot.blocks import leader_digest as blocks
 from bot.blocks import roadmap as roadmap_blocks
+from bot.callers import Caller
 from bot.notices.leader_digest import digest_key
 from bot.runtime import Runtime
 from workflows import privacy
@@ -65,9 +66,10 @@ def home_distribution(session: Session, profile: StaffProfile, now: datetime) ->
     return roadmap_blocks.distribution_blocks(found)
 
 
-def roadmap_answer(runtime: Runtime, profile: StaffProfile, _rest: str) -> dict:
+def roadmap_answer(runtime: Runtime, caller: Caller, _rest: str) -> dict:
     """`/rounds roadmap`: a leader's own levels; a district admin's distribution; anyone else is told who it
     is for."""
+    profile = caller.known()
     now = runtime.clock()
     with transaction(runtime.sessions) as session:
         if privacy.roadmap_district_school_ids(profile):

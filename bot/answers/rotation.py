@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.blocks import rotation as blocks
-from bot.callers import reusing
+from bot.callers import Caller
 from bot.runtime import Runtime
 from workflows.roster.models import School
 from workflows.roster.service import StaffProfile
@@ -17,22 +17,24 @@ from workflows.rotation.days import leader_days_today
 from workflows.rotation.leaders import is_leader
 
 
-def today(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
+def today(runtime: Runtime, caller: Caller, rest: str) -> dict:
     """`/rounds today`: the leader's visits today at each school they lead (as planned and stored)."""
+    profile = caller.known()
     if not is_leader(profile):
         return blocks.refusal(blocks.LEADERS_ONLY)
-    with reusing(runtime.sessions, profile) as session:
+    with caller.transaction() as session:
         days = leader_days_today(
             session, leader_id=profile.person.id or 0, now=runtime.clock(), schools=led(profile)
         )
     return blocks.today_reply(days)
 
 
-def coverage(runtime: Runtime, profile: StaffProfile, rest: str) -> dict:
+def coverage(runtime: Runtime, caller: Caller, rest: str) -> dict:
     """`/rounds coverage`: the teachers the leader has not seen in the last cycle, longest first."""
+    profile = caller.known()
     if not is_leader(profile):
         return blocks.refusal(blocks.LEADERS_ONLY)
-    with reusing(runtime.sessions, profile) as session:
+    with caller.transaction() as session:
         found = coverage_for_leader(
             session, leader_id=profile.person.id or 0, now=runtime.clock(), schools=led(profile)
         )

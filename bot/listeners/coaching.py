@@ -51,7 +51,7 @@ def _register_opening(app: App, runtime: Runtime) -> None:
             open_weekly_reflection(runtime, client, ack=ack, trigger_id=command["trigger_id"], viewer=viewer)
             return
         try:
-            with caller.transaction(runtime.sessions) as session:
+            with caller.transaction() as session:
                 modal = start_coaching(
                     session, viewer=viewer, now=runtime.clock(), query="" if mention else text[:100],
                     slack_user_id=mention.group(1) if mention else None,
@@ -78,7 +78,7 @@ def _register_modal(app: App, runtime: Runtime) -> None:
     def teacher_options(ack: Ack, body: dict, context: BoltContext) -> None:
         caller = caller_of(context)
         viewer = caller.acting()
-        with caller.transaction(runtime.sessions) as session:
+        with caller.transaction() as session:
             teachers = find_teachers(session, viewer=viewer, query=str(body.get("value") or "")[:100])
         ack(options=modals.teacher_options(teachers))
 

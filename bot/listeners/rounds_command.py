@@ -9,15 +9,14 @@ from slack_bolt import Ack, App, BoltContext
 from bot import ids
 from bot.answers import calibration, coaching, leader_digest, rotation
 from bot.blocks import help as help_blocks
-from bot.callers import caller_of
+from bot.callers import Caller, caller_of
 from bot.runtime import Runtime
-from workflows.roster.service import StaffProfile
 
 # An answer to `/rounds <word> <rest>`: given who asks and the rest of the text, the ephemeral reply.
-Answer = Callable[[Runtime, StaffProfile, str], dict]
+Answer = Callable[[Runtime, Caller, str], dict]
 
 SUBCOMMANDS: dict[str, Answer] = {
-    "help": lambda _runtime, profile, _rest: help_blocks.help_message(profile),
+    "help": lambda _runtime, caller, _rest: help_blocks.help_message(caller.known()),
     "calibration": calibration.answer,
     "today": rotation.today,
     "coverage": rotation.coverage,
@@ -30,9 +29,10 @@ def register(app: App, runtime: Runtime) -> None:
     @app.command(ids.ROUNDS_COMMAND)
     def rounds(ack: Ack, command: dict, context: BoltContext) -> None:
         word, _, rest = (command.get("text") or "").strip().partition(" ")
-        profile = caller_of(context).known()
+        caller = caller_of(context)
+        profile = caller.known()
         answer = SUBCOMMANDS.get(word.lower() or "help")
         if answer is None:
             ack(**help_blocks.help_message(profile, unknown=word))
             return
-        ack(**answer(runtime, profile, rest.strip()))
+        ack(**answer(runtime, caller, rest.strip()))
